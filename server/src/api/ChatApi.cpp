@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "ChatApi.h"
+
+#include "ApiSupport.h"
+#include "http/HttpServer.h"
+#include "services/ChatService.h"
+#include "services/Presence.h"
+#include "store/ChatQueries.h"
+#include "store/SqlSession.h"
+#include "store/Store.h"
+#include "store/UserQueries.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <fastchat/NewMessage.h>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::server {
+
+namespace {
+
+constexpr int maxPage = 200;
+
+QJsonArray toJson(const QList<Message> &messages)
+{
+    QJsonArray list;
+    for (const Message &m : messages)
+        list.append(m.toJson());
+    return list;
+}
+
+// Reads before/after/limit; nullopt when none is given (the seed's whole history).
+std::optional<HistoryPage> pageFrom(const HttpRequest &request, QString *error)
+{
+    const QUrlQuery &q = request.query;
+    const bool before = q.hasQueryItem(u"before"_s);
+    const bool after = q.hasQueryItem(u"after"_s);
+    if (!before && !after && !q.hasQueryItem(u"limit"_s))
+        return std::nullopt;
+    HistoryPage page;
+    bool ok = true;
+    if (before && after) {
+        *error = u"give before or after, not both"_s;
+        return std::nullopt;
+    }
+    if (before || after) {
+        page.direction = before ? HistoryPage::Direction::Before : HistoryPage::Direction::After;
+        page.pivot = q.queryItemValue(before ? u"before"_s : u"after"_s).toLongLong(&ok);
+        if (!ok || page.pivot < 0) {
+            *error = u"%1 must be a message id"_s.arg(before ? u"before"_s : u"after"_s);
+            return std::nullopt;
+        }
+    }
+    if (q.hasQueryItem(u"limit"_s)) {
+        page.limit = q.queryItemValue(u"limit"_s).toInt(&ok);
+        if (!ok || page.limit < 1 || page.limit > maxPage) {
+            *error = u"limit must be between 1 and %1"_s.arg(maxPage);
+            return std::nullopt;
+        }
+    }
+    return page;
+}
+
+} // namespace
+
+ChatApi::ChatApi(Store &store, ChatService &chat, Presence &presence, QObject *parent)
+    : QObject(parent), m_store(store), m_chat(chat), m_presence(presence)
+{
+}
+
+void ChatApi::registerRoutes(HttpServer &server)
+{
+    using Access = HttpServer::Access;
+
+    server.route("GET", u"/healthz"_s, Access::Public,
+                 [this](const HttpRequest &, const HttpResponder &responder) {
+        m_store.read<Done>([](SqlSession &s) { return s.ping(); },
+                           [responder](Result<Done> alive) {
+                               if (alive)
+                                   responder.json(200, QJsonObject{{u"status"_s, u"ok"_s}});
+                               else
+                                   responder.json(503, QJsonObject{{u"status"_s, u"unavailable"_s},
+                                                                   {u"error"_s, alive.error().message}});
+                           });
+    });
+
+    server.route("GET", u"/chat/conversations"_s, Access::Authenticated,
+                 [this](const HttpRequest &request, const HttpResponder &responder) {
+        const qint64 userId = request.userId();
+        m_store.read<QList<Conversation>>(
+                [userId](SqlSession &s) { return ChatQueries::conversations(s, userId); },
+                [this, responder](Result<QList<Conversation>> conversations) {
+                    if (!conversations) {
+                        api::answerError(responder, conversations.error());
+                        return;
+                    }
+                    QJsonArray list;
+                    for (Conversation c : conversations.value()) {
+                        if (c.peer)
+                            c.peer->isOnline = m_presence.isOnline(c.peer->id);
+                        list.append(c.toJson());
+                    }
+                    responder.json(200, list);
+                });
+    });
+
+    server.route("GET", u"/chat/history/{id}"_s, Access::Authenticated,
+                 [this](const HttpRequest &request, const HttpResponder &responder) {
+        QString error;
+        const auto page = pageFrom(request, &error);
+        if (!error.isEmpty()) {
+            responder.error(400, error);
+            return;
+        }
+        const qint64 userId = request.userId();
+        const qint64 peerId = request.pathIds.at(0);
+        m_store.read<UserRecord>([peerId](SqlSession &s) { return UserQueries::findById(s, peerId); },
+                                 [=, this](Result<UserRecord> peer) {
+            if (!peer) {
+                api::answerError(responder, peer.error());
+                return;
+            }
+            const auto answer = [responder](Result<QList<Message>> messages) {
+                if (!messages)
+                    api::answerError(responder, messages.error());
+                else
+                    responder.json(200, toJson(messages.value()));
+            };
+            if (page) {
+                m_store.read<QList<Message>>(
+                        [=](SqlSession &s) { return ChatQueries::history(s, userId, peerId, *page); }, answer);
+            } else {
+                m_chat.fullHistoryMarkingRead(userId, peerId, answer);
+            }
+        });
+    });
+
+    server.route("POST", u"/chat/message"_s, Access::Authenticated,
+                 [this](const HttpRequest &request, const HttpResponder &responder) {
+        QString error;
+        const auto body = request.jsonBody(&error);
+        if (!body) {
+            responder.error(400, error);
+            return;
+        }
+        const auto draft = NewMessage::fromJson(*body);
+        if (!draft) {
+            responder.error(draft.code() == u"too_large" ? 413 : 400, draft.error());
+            return;
+        }
+        m_chat.send(request.userId(), draft.value(), 0, [responder](Result<StoredMessage> stored) {
+            if (!stored)
+                api::answerError(responder, stored.error());
+            else
+                responder.json(stored->duplicate ? 200 : 201, stored->message.toJson());
+        });
+    });
+
+    server.route("POST", u"/chat/read"_s, Access::Authenticated,
+                 [this](const HttpRequest &request, const HttpResponder &responder) {
+        QString error;
+        const auto body = request.jsonBody(&error);
+        if (!body) {
+            responder.error(400, error);
+            return;
+        }
+        const auto read = ReadRequest::fromJson(*body);
+        if (!read) {
+            responder.error(400, read.error());
+            return;
+        }
+        m_chat.markRead(request.userId(), read.value(), [responder](Result<ReadOutcome> outcome) {
+            if (!outcome)
+                api::answerError(responder, outcome.error());
+            else
+                responder.json(200, outcome->receipt.toJson());
+        });
+    });
+}
+
+} // namespace fastchat::server

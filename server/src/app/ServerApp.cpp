@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+#include "ServerApp.h"
+
+#include "Logging.h"
+#include "api/AuthApi.h"
+#include "api/ChatApi.h"
+#include "api/UserApi.h"
+#include "auth/Authenticator.h"
+#include "auth/PasswordHasher.h"
+#include "auth/SecretFile.h"
+#include "cluster/EventBus.h"
+#include "http/HttpServer.h"
+#include "realtime/Connection.h"
+#include "realtime/FrameHandler.h"
+#include "realtime/Hub.h"
+#include "services/ChatService.h"
+#include "services/Presence.h"
+#include "services/SessionService.h"
+#include "services/TypingTracker.h"
+#include "store/Store.h"
+
+#include <QDir>
+#include <QTcpServer>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::server {
+
+namespace {
+// RFC 6455 leaves the size to us; past this Qt closes the socket with 1009.
+constexpr quint64 maxIncomingBytes = 1024 * 1024;
+} // namespace
+
+ServerApp::ServerApp(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config)
+{
+}
+
+ServerApp::~ServerApp()
+{
+    // The HTTP server and the hub go first, so no callback reaches a store that is gone.
+    m_http.reset();
+    m_hub.reset();
+    if (m_store)
+        m_store->close();
+}
+
+bool ServerApp::start(QString *error)
+{
+    if (!QDir().mkpath(m_config.dataDir)) {
+        *error = u"cannot create the data folder %1"_s.arg(m_config.dataDir);
+        return false;
+    }
+    if (!m_config.database.isPostgres()) {
+        // SQLite serves one node: a second process on the same file would split the
+        // hub in two, so it is refused.
+        m_sqliteLock = std::make_unique<QLockFile>(m_config.database.sqlitePath + u".lock"_s);
+        m_sqliteLock->setStaleLockTime(0);
+        if (!m_sqliteLock->tryLock(0)) {
+            qint64 pid = 0;
+            QString host, app;
+            m_sqliteLock->getLockInfo(&pid, &host, &app);
+            *error = u"another fastchat-server (pid %1) is using %2; SQLite serves a single node"
+                     " (use PostgreSQL to run several)"_s.arg(pid).arg(m_config.database.sqlitePath);
+            return false;
+        }
+    }
+
+    m_store = std::make_unique<Store>(m_config.database);
+    if (!m_store->open(error))
+        return false;
+    if (m_config.command == ServerConfig::Command::Migrate)
+        return true;
+
+    const QByteArray secret = SecretFile::loadOrCreate(m_config.secretFile, true, error);
+    if (secret.isEmpty())
+        return false;
+    m_auth = std::make_unique<Authenticator>(TokenService(secret, m_config.accessTokenTtlSeconds));
+    m_hasher = std::make_unique<PasswordHasher>(m_config.passwordCost);
+    m_bus = std::make_unique<LocalEventBus>();
+    m_hub = std::make_unique<Hub>(*m_bus);
+    m_presence = std::make_unique<Presence>(*m_store, *m_hub);
+    m_typing = std::make_unique<TypingTracker>(*m_hub);
+    m_chat = std::make_unique<ChatService>(*m_store, *m_hub, *m_presence, *m_typing);
+    m_sessions = std::make_unique<SessionService>(*m_store, *m_auth, *m_hub);
+    m_frames = std::make_unique<FrameHandler>(*m_store, *m_hub, *m_chat, *m_typing);
+    if (!m_sessions->loadRecentRevocations(error))
+        return false;
+
+    m_http = std::make_unique<HttpServer>(*m_auth);
+    m_authApi = std::make_unique<AuthApi>(*m_store, *m_hasher, *m_sessions);
+    m_userApi = std::make_unique<UserApi>(*m_store, *m_hasher, *m_sessions, *m_presence);
+    m_chatApi = std::make_unique<ChatApi>(*m_store, *m_chat, *m_presence);
+    m_authApi->registerRoutes(*m_http);
+    m_userApi->registerRoutes(*m_http);
+    m_chatApi->registerRoutes(*m_http);
+    connect(m_http.get(), &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+        while (m_http->hasPendingWebSocketConnections())
+            accept(m_http->nextPendingWebSocketConnection());
+    });
+
+    m_port = m_http->listen(m_config.listenAddress, m_config.port);
+    if (m_port == 0) {
+        *error = u"cannot listen on %1:%2"_s.arg(m_config.listenAddress.toString()).arg(m_config.port);
+        return false;
+    }
+    return true;
+}
+
+void ServerApp::accept(std::unique_ptr<QWebSocket> socket)
+{
+    socket->setMaxAllowedIncomingFrameSize(maxIncomingBytes);
+    socket->setMaxAllowedIncomingMessageSize(maxIncomingBytes);
+    if (m_stopping) {
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        socket.release()->deleteLater();
+        return;
+    }
+    // The token was checked before the handshake; check it again now that the socket
+    // is ours (it may have been revoked in between).
+    const QNetworkRequest request = socket->request();
+    const QUrlQuery query(request.url());
+    const QByteArray header = request.rawHeader("Authorization");
+    const auto auth = header.isEmpty()
+            ? m_auth->fromToken(query.queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8())
+            : m_auth->fromAuthorizationHeader(header);
+    if (!auth) {
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token"_s);
+        socket.release()->deleteLater();
+        return;
+    }
+    auto *connection = new Connection(std::move(socket), m_hub->nextConnectionId(), *auth);
+    connect(connection, &Connection::textReceived, m_frames.get(), &FrameHandler::handle);
+    m_hub->add(connection);
+    bool ok = false;
+    const qint64 resumeFrom = query.queryItemValue(u"last_message_id"_s).toLongLong(&ok);
+    if (ok && resumeFrom >= 0)
+        m_frames->resume(connection, resumeFrom);
+}
+
+void ServerApp::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcServer) << "stopping: no new connections; closing sockets with 1001";
+    if (m_http) {
+        for (QTcpServer *server : m_http->servers())
+            server->close();
+        m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+    }
+    // Let the close frames go out, then finish every store job already queued: a
+    // message that was received is stored even if its ack can no longer be sent.
+    QTimer::singleShot(m_hub && m_hub->connectionCount() ? 500 : 0, this, [this] {
+        if (m_store)
+            m_store->close();
+        qCInfo(lcServer) << "stopped";
+        emit stopped();
+    });
+}
+
+} // namespace fastchat::server

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// What one server node tells the connections it holds (and, in cluster mode, every other
+// node): a frame for some users, encoded once, or an order to close sessions.
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace fastchat::server {
+
+struct Event
+{
+    enum class Kind {
+        Frame, // send `frame` to every connection of `userIds`
+        CloseSession, // close the connections of session `sessionId`
+        CloseUser, // close every connection of `userIds`
+    };
+    Kind kind = Kind::Frame;
+    QList<qint64> userIds;
+    QString frame; // one JSON object, as the text frame it will be sent as
+    qint64 messageId = 0; // for chat_message frames: lets a resuming connection skip duplicates
+    quint64 skipConnection = 0; // the connection the event came from, which already knows
+    QString sessionId;
+};
+
+} // namespace fastchat::server

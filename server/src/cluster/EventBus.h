@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// The one interface through which events reach connections. A single node uses the
+// in-process bus; a cluster uses PostgreSQL LISTEN/NOTIFY or NATS, so that an event
+// published on one node reaches the connections held by every node.
+#pragma once
+
+#include "Event.h"
+
+#include <QObject>
+
+namespace fastchat::server {
+
+class EventBus : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    virtual void publish(const Event &event) = 0;
+
+signals:
+    // Emitted on the thread that owns the bus for every event published on any node,
+    // this one included, in the order of publication.
+    void received(const fastchat::server::Event &event);
+};
+
+class LocalEventBus : public EventBus
+{
+    Q_OBJECT
+public:
+    using EventBus::EventBus;
+    void publish(const Event &event) override { emit received(event); }
+};
+
+} // namespace fastchat::server

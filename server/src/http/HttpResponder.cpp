@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#include "HttpResponder.h"
+
+#include "HttpServer.h"
+#include "app/Logging.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::server {
+
+HttpResponder::HttpResponder(HttpServer *server, const QHttpServerRequest *request, QTcpSocket *socket)
+    : m_state(std::make_shared<State>(State{server, request, socket}))
+{
+}
+
+void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &contentType,
+                        const Headers &extra) const
+{
+    if (m_state->answered)
+        return;
+    m_state->answered = true;
+    // The socket owns the request object: both are alive, or both are gone.
+    if (!m_state->server || !m_state->socket || m_state->socket->state() != QAbstractSocket::ConnectedState) {
+        qCDebug(lcHttp) << "client left before its answer was ready";
+        return;
+    }
+    QHttpServerResponder r = HttpServer::responderFor(*m_state->request, m_state->socket);
+    r.writeStatusLine(QHttpServerResponder::StatusCode(status));
+    r.writeHeader("Content-Type", contentType);
+    for (const auto &[key, value] : extra)
+        r.writeHeader(key, value);
+    r.writeHeader("Content-Length", QByteArray::number(body.size()));
+    r.writeBody(body);
+}
+
+void HttpResponder::json(int status, const QJsonValue &body, const Headers &extra) const
+{
+    const QByteArray bytes = body.isArray() ? QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)
+                                            : QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
+    raw(status, bytes, "application/json", extra);
+}
+
+void HttpResponder::error(int status, const QString &message, const Headers &extra) const
+{
+    json(status, QJsonObject{{u"error"_s, message}}, extra);
+}
+
+} // namespace fastchat::server

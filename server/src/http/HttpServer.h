@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// REST and WebSocket on one port. A small router over QAbstractHttpServer: handlers get
+// a copy of the request and an HttpResponder they may use after returning, which Qt
+// 6.4's QHttpServer route handlers cannot do safely. /ws upgrades are authenticated
+// before the handshake and then handed out as QWebSockets.
+#pragma once
+
+#include "HttpRequest.h"
+#include "HttpResponder.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerResponder>
+#include <functional>
+
+class QWebSocket;
+
+namespace fastchat::server {
+
+class Authenticator;
+
+class HttpServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<void(const HttpRequest &, const HttpResponder &)>;
+    enum class Access { Public, Authenticated };
+
+    static constexpr qsizetype maxBodyBytes = 1024 * 1024;
+
+    HttpServer(Authenticator &auth, QObject *parent = nullptr);
+
+    // `pattern` is a path such as "/users/{id}"; {id} matches a positive integer.
+    // Routes are tried in the order they were added.
+    void route(const QByteArray &method, const QString &pattern, Access access, Handler handler);
+
+    static QHttpServerResponder responderFor(const QHttpServerRequest &request, QTcpSocket *socket)
+    {
+        return makeResponder(request, socket);
+    }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Route
+    {
+        QByteArray method;
+        QStringList segments;
+        Access access;
+        Handler handler;
+    };
+    bool handleUpgrade(const QHttpServerRequest &request, const HttpResponder &responder);
+    static bool matches(const Route &route, const QStringList &segments, QList<qint64> *ids);
+
+    Authenticator &m_auth;
+    QList<Route> m_routes;
+    bool m_refusedUpgrade = false;
+};
+
+} // namespace fastchat::server

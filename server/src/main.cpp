@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// fastchat-server: parse the command line, start one node, stop cleanly on SIGTERM/SIGINT.
+#include "app/Logging.h"
+#include "app/ServerApp.h"
+#include "app/ServerConfig.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <csignal>
+#include <cstdio>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace fastchat::server;
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+// Signals arrive at any moment; the handler only writes a byte, and the event loop
+// reads it and stops the server in an orderly way.
+void installSignalHandlers(ServerApp &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
+        char byte;
+        [[maybe_unused]] const auto n = ::read(signalPipe[0], &byte, 1);
+        app.stop();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication application(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("fastchat-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FASTCHAT_VERSION));
+
+    int exitCode = 0;
+    const auto config = ServerConfig::fromArguments(QCoreApplication::arguments(), &exitCode);
+    if (!config)
+        return exitCode;
+    if (sodium_init() < 0) {
+        std::fprintf(stderr, "fastchat-server: libsodium failed to initialize\n");
+        return 1;
+    }
+
+    ServerApp app(*config);
+    QString error;
+    if (!app.start(&error)) {
+        std::fprintf(stderr, "fastchat-server: %s\n", qPrintable(error));
+        return 1;
+    }
+    if (config->command == ServerConfig::Command::Migrate) {
+        std::printf("fastchat-server: the database schema is up to date\n");
+        return 0;
+    }
+    installSignalHandlers(app);
+    QObject::connect(&app, &ServerApp::stopped, &application, &QCoreApplication::quit);
+    // Tests and scripts read this line to learn the port (port 0 picks a free one).
+    std::printf("fastchat-server listening on %s:%u\n",
+                qPrintable(config->listenAddress.toString()), unsigned(app.port()));
+    std::fflush(stdout);
+    qCInfo(lcServer) << "data folder" << config->dataDir << "; database"
+                     << config->database.describe();
+    return application.exec();
+}

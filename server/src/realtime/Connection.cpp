@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "Connection.h"
+
+#include "app/Logging.h"
+#include "cluster/Event.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+#include <fastchat/Envelope.h>
+#include <fastchat/Frames.h>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::server {
+
+namespace {
+constexpr qsizetype maxTrackedLiveIds = 4096;
+}
+
+Connection::Connection(std::unique_ptr<QWebSocket> socket, quint64 id, const AuthContext &auth,
+                       QObject *parent)
+    : QObject(parent), m_socket(std::move(socket)), m_id(id), m_auth(auth)
+{
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
+            [this](const QString &text) { emit textReceived(this, text); });
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
+            [this](const QByteArray &data) { emit textReceived(this, QString::fromUtf8(data)); });
+    connect(m_socket.get(), &QWebSocket::disconnected, this, &Connection::onDisconnected);
+}
+
+Connection::~Connection()
+{
+    if (m_socket)
+        m_socket->disconnect(this);
+}
+
+void Connection::onDisconnected()
+{
+    if (!m_open)
+        return;
+    m_open = false;
+    qCDebug(lcWs) << "connection" << m_id << "of user" << userId() << "closed"
+                  << m_socket->closeCode() << m_socket->closeReason();
+    emit closed(this);
+}
+
+void Connection::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    if (!m_open)
+        return;
+    m_socket->close(code, reason);
+    // Abort if the peer never answers the close handshake.
+    QTimer::singleShot(5000, m_socket.get(), [s = m_socket.get()] {
+        if (s->state() != QAbstractSocket::UnconnectedState)
+            s->abort();
+    });
+}
+
+void Connection::sendText(const QString &frame)
+{
+    if (!m_open)
+        return;
+    if (m_socket->bytesToWrite() > maxBufferedBytes) {
+        qCWarning(lcWs) << "connection" << m_id << "of user" << userId()
+                        << "reads too slowly; closing it";
+        close(QWebSocketProtocol::CloseCodePolicyViolated, u"too slow: send buffer full"_s);
+        return;
+    }
+    m_socket->sendTextMessage(frame);
+}
+
+void Connection::send(FrameType type, const QJsonObject &payload)
+{
+    sendText(QString::fromUtf8(Envelope{type, payload}.toFrame()));
+}
+
+void Connection::deliver(const Event &event)
+{
+    if (m_resuming) {
+        m_held.append({event.messageId, event.frame});
+        return;
+    }
+    if (event.messageId && m_trackLive && m_liveIds.size() < maxTrackedLiveIds)
+        m_liveIds.insert(event.messageId);
+    sendText(event.frame);
+}
+
+void Connection::beginResume()
+{
+    m_resuming = true;
+    m_resumedCount = 0;
+    m_resumedIds.clear();
+}
+
+void Connection::sendResumed(qint64 messageId, const QString &frame)
+{
+    if (m_liveIds.contains(messageId))
+        return;
+    m_resumedIds.insert(messageId);
+    ++m_resumedCount;
+    sendText(frame);
+}
+
+void Connection::endResume(qint64 lastMessageId)
+{
+    send(FrameType::ResumeDone, ResumeDone{lastMessageId, m_resumedCount}.toJson());
+    m_resuming = false;
+    const auto held = std::exchange(m_held, {});
+    for (const auto &[messageId, frame] : held) {
+        if (messageId && m_resumedIds.contains(messageId))
+            continue;
+        sendText(frame);
+    }
+    m_resumedIds.clear();
+    m_liveIds.clear();
+    m_trackLive = false;
+}
+
+} // namespace fastchat::server

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// One authenticated WebSocket. Sends frames, caps what a slow reader may make us buffer,
+// and while the client resumes, holds live messages back so that it gets everything it
+// missed first, in order, and nothing twice.
+#pragma once
+
+#include "auth/Authenticator.h"
+
+#include <QObject>
+#include <QSet>
+#include <QWebSocket>
+#include <fastchat/FrameType.h>
+#include <memory>
+
+class QJsonObject;
+
+namespace fastchat::server {
+
+struct Event;
+
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    // Past this much unsent data the reader is too slow: it is cut off (1008) rather
+    // than making the server buffer without bound.
+    static constexpr qint64 maxBufferedBytes = 8 * 1024 * 1024;
+
+    Connection(std::unique_ptr<QWebSocket> socket, quint64 id, const AuthContext &auth,
+               QObject *parent = nullptr);
+    ~Connection() override;
+
+    quint64 id() const { return m_id; }
+    qint64 userId() const { return m_auth.userId; }
+    const QString &sessionId() const { return m_auth.sessionId; }
+    bool isOpen() const { return m_open; }
+
+    void send(FrameType type, const QJsonObject &payload);
+    // A live event from the hub (held back while a resume is running).
+    void deliver(const Event &event);
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+    // Resume: begin holds live chat messages; sendResumed() sends missed ones (skipping
+    // any this socket already got live); endResume() sends resume_done, then the held
+    // live events the resume did not already cover.
+    bool isResuming() const { return m_resuming; }
+    void beginResume();
+    void sendResumed(qint64 messageId, const QString &frame);
+    void endResume(qint64 lastMessageId);
+
+signals:
+    void textReceived(fastchat::server::Connection *connection, const QString &text);
+    void closed(fastchat::server::Connection *connection);
+
+private:
+    void sendText(const QString &frame);
+    void onDisconnected();
+
+    std::unique_ptr<QWebSocket> m_socket;
+    quint64 m_id;
+    AuthContext m_auth;
+    bool m_open = true;
+
+    bool m_resuming = false;
+    int m_resumedCount = 0;
+    QList<QPair<qint64, QString>> m_held; // (message id or 0, frame)
+    QSet<qint64> m_resumedIds;
+    // Message ids sent live before the first resume finished: a resume must not send them
+    // again. Bounded: a client resumes right after it connects.
+    QSet<qint64> m_liveIds;
+    bool m_trackLive = true;
+};
+
+} // namespace fastchat::server

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "FrameHandler.h"
+
+#include "Connection.h"
+#include "Hub.h"
+#include "app/Logging.h"
+#include "services/ChatService.h"
+#include "services/TypingTracker.h"
+#include "store/ChatQueries.h"
+#include "store/SqlSession.h"
+#include "store/Store.h"
+#include "store/UserQueries.h"
+
+#include <QPointer>
+#include <fastchat/Envelope.h>
+#include <fastchat/Frames.h>
+#include <fastchat/NewMessage.h>
+#include <fastchat/TypingStatus.h>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::server {
+
+namespace {
+constexpr int resumePageSize = 500;
+constexpr qsizetype maxKnownUsers = 100000;
+} // namespace
+
+FrameHandler::FrameHandler(Store &store, Hub &hub, ChatService &chat, TypingTracker &typing,
+                           QObject *parent)
+    : QObject(parent), m_store(store), m_hub(hub), m_chat(chat), m_typing(typing)
+{
+}
+
+QString FrameHandler::errorCode(const StoreError &error)
+{
+    switch (error.kind) {
+    case StoreError::NotFound: return u"not_found"_s;
+    case StoreError::Conflict: return u"conflict"_s;
+    case StoreError::Forbidden: return u"forbidden"_s;
+    case StoreError::Invalid: return u"invalid_payload"_s;
+    case StoreError::Unavailable: return u"unavailable"_s;
+    case StoreError::Internal: return u"internal"_s;
+    }
+    return u"internal"_s;
+}
+
+void FrameHandler::sendError(Connection *connection, const QString &code, const QString &message,
+                             const QString &clientId)
+{
+    connection->send(FrameType::Error, ErrorFrame{code, message, clientId}.toJson());
+}
+
+void FrameHandler::handle(Connection *connection, const QString &text)
+{
+    const auto envelope = Envelope::fromFrame(text.toUtf8());
+    if (!envelope) {
+        sendError(connection, envelope.code(), envelope.error());
+        return;
+    }
+    const QJsonObject &payload = envelope->payload;
+    switch (envelope->type) {
+    case FrameType::ChatMessage: {
+        const auto draft = NewMessage::fromJson(payload);
+        if (!draft) {
+            sendError(connection, draft.code(), draft.error(),
+                      payload.value(u"client_id").toString().left(NewMessage::maxClientIdBytes));
+            return;
+        }
+        QPointer<Connection> origin(connection);
+        const QString clientId = draft->clientId;
+        m_chat.send(connection->userId(), draft.value(), connection->id(),
+                    [origin, clientId](Result<StoredMessage> result) {
+                        if (!origin)
+                            return; // the client will resume and re-send with its client_id
+                        if (!result) {
+                            sendError(origin, errorCode(result.error()), result.error().message, clientId);
+                            return;
+                        }
+                        const Message &m = result->message;
+                        origin->send(FrameType::Ack, Ack{clientId, m.id, m.conversationId, m.timestamp}.toJson());
+                        // The sending socket gets the stored message too (the seed echoed
+                        // it); a client that knows acks can match it by client_id.
+                        if (!result->duplicate)
+                            origin->deliver(Event{Event::Kind::Frame, {}, ChatService::chatMessageFrame(m), m.id, 0, {}});
+                    });
+        return;
+    }
+    case FrameType::TypingStatus: {
+        const auto status = TypingStatus::fromJson(payload);
+        if (!status) {
+            sendError(connection, status.code(), status.error());
+            return;
+        }
+        typing(connection, status->receiverId, status->isTyping);
+        return;
+    }
+    case FrameType::Read: {
+        const auto request = ReadRequest::fromJson(payload);
+        if (!request) {
+            sendError(connection, request.code(), request.error());
+            return;
+        }
+        QPointer<Connection> origin(connection);
+        m_chat.markRead(connection->userId(), request.value(), [origin](Result<ReadOutcome> result) {
+            if (!origin)
+                return;
+            if (!result)
+                sendError(origin, errorCode(result.error()), result.error().message);
+            else if (result->marked == 0) // nothing changed, so nobody else was told
+                origin->send(FrameType::ReadReceipt, result->receipt.toJson());
+        });
+        return;
+    }
+    case FrameType::Resume: {
+        const auto request = ResumeRequest::fromJson(payload);
+        if (!request) {
+            sendError(connection, request.code(), request.error());
+            return;
+        }
+        if (connection->isResuming()) {
+            sendError(connection, u"conflict"_s, u"a resume is already running"_s);
+            return;
+        }
+        resume(connection, request->lastMessageId);
+        return;
+    }
+    case FrameType::Ping:
+        connection->send(FrameType::Pong, {});
+        return;
+    default:
+        sendError(connection, u"forbidden"_s,
+                  u"%1 frames are sent by the server, not to it"_s.arg(frameTypeName(envelope->type)));
+        return;
+    }
+}
+
+void FrameHandler::typing(Connection *connection, qint64 receiverId, bool isTyping)
+{
+    if (receiverId == connection->userId()) {
+        sendError(connection, u"forbidden"_s, u"you cannot type to yourself"_s);
+        return;
+    }
+    // An online user exists; anyone else is looked up once.
+    if (m_hub.isOnline(receiverId) || m_knownUsers.contains(receiverId)) {
+        m_typing.update(connection->userId(), receiverId, isTyping);
+        return;
+    }
+    QPointer<Connection> origin(connection);
+    const qint64 senderId = connection->userId();
+    m_store.read<UserRecord>(
+            [receiverId](SqlSession &s) { return UserQueries::findById(s, receiverId); },
+            [this, origin, senderId, receiverId, isTyping](Result<UserRecord> user) {
+                if (!user) {
+                    if (origin)
+                        sendError(origin, errorCode(user.error()),
+                                  user.error().kind == StoreError::NotFound
+                                          ? u"no user with id %1"_s.arg(receiverId)
+                                          : user.error().message);
+                    return;
+                }
+                if (m_knownUsers.size() < maxKnownUsers)
+                    m_knownUsers.insert(receiverId);
+                m_typing.update(senderId, receiverId, isTyping);
+            });
+}
+
+void FrameHandler::resume(Connection *connection, qint64 lastMessageId)
+{
+    connection->beginResume();
+    resumePage(connection, lastMessageId);
+}
+
+void FrameHandler::resumePage(Connection *connection, qint64 afterId)
+{
+    QPointer<Connection> target(connection);
+    const qint64 userId = connection->userId();
+    m_store.read<QList<Message>>(
+            [userId, afterId](SqlSession &s) {
+                return ChatQueries::messagesSince(s, userId, afterId, resumePageSize);
+            },
+            [this, target, afterId](Result<QList<Message>> page) {
+                if (!target || !target->isOpen())
+                    return;
+                if (!page) {
+                    sendError(target, errorCode(page.error()), page.error().message);
+                    target->endResume(afterId);
+                    return;
+                }
+                qint64 last = afterId;
+                for (const Message &m : page.value()) {
+                    target->sendResumed(m.id, ChatService::chatMessageFrame(m));
+                    last = m.id;
+                }
+                if (page->size() == resumePageSize)
+                    resumePage(target, last);
+                else
+                    target->endResume(last);
+            });
+}
+
+} // namespace fastchat::server

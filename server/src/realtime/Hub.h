@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// Who is connected to this node, and delivery of events to exactly the connections of
+// the users an event concerns (never to everyone). Counts connections per user, so
+// presence changes only when a user's first socket opens or last one closes.
+#pragma once
+
+#include "cluster/Event.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QWebSocketProtocol>
+
+namespace fastchat::server {
+
+class Connection;
+class EventBus;
+
+class Hub : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Hub(EventBus &bus, QObject *parent = nullptr);
+
+    // Takes ownership; the connection is removed and deleted when it closes.
+    void add(Connection *connection);
+    bool isOnline(qint64 userId) const { return m_byUser.contains(userId); }
+    int connectionCount() const { return m_count; }
+    int onlineUserCount() const { return int(m_byUser.size()); }
+    quint64 nextConnectionId() { return ++m_lastConnectionId; }
+
+    // Publishes through the bus (every node delivers to its own connections).
+    void publish(const Event &event);
+    void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+signals:
+    void userOnline(qint64 userId);
+    void userOffline(qint64 userId);
+
+private:
+    void deliverLocal(const Event &event);
+    void remove(Connection *connection);
+
+    EventBus &m_bus;
+    QHash<qint64, QList<Connection *>> m_byUser;
+    int m_count = 0;
+    quint64 m_lastConnectionId = 0;
+};
+
+} // namespace fastchat::server

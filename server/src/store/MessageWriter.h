@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// Stores a batch of messages in one transaction (group commit) and answers each one
+// after the commit. If the batch fails as a whole, each message is retried in its own
+// transaction so that one bad message cannot fail the others.
+#pragma once
+
+#include "PendingMessage.h"
+
+#include <QHash>
+#include <vector>
+
+namespace fastchat::server {
+
+class SqlSession;
+
+class MessageWriter
+{
+public:
+    void write(SqlSession &session, std::vector<PendingMessage> &batch);
+
+private:
+    // Writes and commits; fills results (one per message). False when the transaction
+    // failed, with the error in *failure.
+    bool writeTransaction(SqlSession &session, const std::vector<PendingMessage> &batch,
+                          std::vector<Result<StoredMessage>> &results, StoreError *failure);
+    Result<qint64> conversationFor(SqlSession &session, qint64 a, qint64 b, bool *created);
+
+    QHash<QPair<qint64, qint64>, qint64> m_conversationIds;
+    qint64 m_lastCreatedAt = 0;
+};
+
+} // namespace fastchat::server

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// A message waiting for the writer thread, and what the writer answers.
+#pragma once
+
+#include "Result.h"
+
+#include <fastchat/Message.h>
+#include <fastchat/NewMessage.h>
+
+#include <functional>
+
+namespace fastchat::server {
+
+struct StoredMessage
+{
+    Message message;
+    bool duplicate = false; // the client_id was seen before: nothing new was stored
+    bool newConversation = false; // the first message between these two users
+};
+
+struct PendingMessage
+{
+    qint64 senderId = 0;
+    NewMessage draft;
+    // Called on the writer thread after the commit (or the failure); the Store turns it
+    // into a call on the main thread.
+    std::function<void(Result<StoredMessage>)> done;
+};
+
+} // namespace fastchat::server

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#include "SqlSession.h"
+
+#include "app/Logging.h"
+
+#include <QSqlDriver>
+#include <QSqlError>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::server {
+
+SqlSession::SqlSession(const DatabaseConfig &config, const QString &connectionName)
+    : m_config(config), m_name(connectionName)
+{
+}
+
+SqlSession::~SqlSession()
+{
+    m_statements.clear();
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+}
+
+bool SqlSession::ensureOpen(QString *error)
+{
+    if (m_db.isValid() && m_db.isOpen() && !m_broken)
+        return true;
+    m_statements.clear();
+    if (m_db.isValid()) {
+        m_db.close();
+    } else {
+        m_db = QSqlDatabase::addDatabase(m_config.isPostgres() ? u"QPSQL"_s : u"QSQLITE"_s, m_name);
+        if (m_config.isPostgres()) {
+            m_db.setHostName(m_config.host);
+            m_db.setPort(m_config.port);
+            m_db.setUserName(m_config.user);
+            m_db.setPassword(m_config.password);
+            m_db.setDatabaseName(m_config.database);
+            m_db.setConnectOptions(m_config.options.isEmpty() ? u"connect_timeout=5"_s
+                                                              : m_config.options);
+        } else {
+            m_db.setDatabaseName(m_config.sqlitePath);
+            m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+        }
+    }
+    if (!m_db.open()) {
+        const QString message = m_db.lastError().text();
+        m_lastError = {StoreError::Unavailable, u"the database is unavailable"_s};
+        if (error)
+            *error = message;
+        qCWarning(lcStore) << "cannot open" << m_config.describe() << ":" << message;
+        return false;
+    }
+    m_broken = false;
+    configureConnection();
+    return true;
+}
+
+void SqlSession::configureConnection()
+{
+    if (m_config.isPostgres()) {
+        execDirect(u"SET TIME ZONE 'UTC'"_s);
+        return;
+    }
+    // WAL lets the reader thread read while the writer writes; FULL makes every commit
+    // durable before we acknowledge it (one fsync per group commit).
+    execDirect(u"PRAGMA journal_mode=WAL"_s);
+    execDirect(u"PRAGMA synchronous=FULL"_s);
+    execDirect(u"PRAGMA foreign_keys=ON"_s);
+}
+
+QSqlQuery &SqlSession::prepared(const QString &sql)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        if (!q.prepare(sql))
+            recordError(q.lastError(), u"prepare"_s);
+        it = m_statements.insert(sql, q);
+    }
+    return *it;
+}
+
+bool SqlSession::exec(QSqlQuery &query)
+{
+    if (query.exec())
+        return true;
+    recordError(query.lastError(), query.lastQuery());
+    return false;
+}
+
+bool SqlSession::execDirect(const QString &sql)
+{
+    QSqlQuery q(m_db);
+    if (q.exec(sql))
+        return true;
+    recordError(q.lastError(), sql);
+    return false;
+}
+
+Result<Done> SqlSession::ping()
+{
+    if (!ensureOpen())
+        return m_lastError;
+    if (!execDirect(u"SELECT 1"_s))
+        return m_lastError;
+    return Done{};
+}
+
+bool SqlSession::begin()
+{
+    if (m_db.transaction())
+        return true;
+    recordError(m_db.lastError(), u"BEGIN"_s);
+    return false;
+}
+
+bool SqlSession::commit()
+{
+    if (m_db.commit())
+        return true;
+    recordError(m_db.lastError(), u"COMMIT"_s);
+    return false;
+}
+
+void SqlSession::rollback()
+{
+    if (!m_db.rollback())
+        qCDebug(lcStoreSql) << "rollback failed:" << m_db.lastError().text();
+}
+
+void SqlSession::recordError(const QSqlError &error, const QString &what)
+{
+    const QString code = error.nativeErrorCode();
+    qCDebug(lcStoreSql) << "SQL failed:" << what << code << error.text();
+    // Unique violations: PostgreSQL SQLSTATE 23505; SQLite extended codes 2067
+    // (UNIQUE) and 1555 (PRIMARY KEY), or the primary code 19 (CONSTRAINT).
+    if (code == u"23505" || code == u"2067" || code == u"1555") {
+        m_lastError = {StoreError::Conflict, error.databaseText()};
+        return;
+    }
+    // Class 08 is "connection exception"; 57P0x is an administrator or crash shutdown.
+    // The QPSQL driver gives no code at all when the server closed the connection.
+    const bool connectionLost = error.type() == QSqlError::ConnectionError
+            || code.startsWith(u"08") || code.startsWith(u"57P")
+            || (m_config.isPostgres() && code.isEmpty()) || !m_db.isOpen();
+    if (connectionLost) {
+        m_broken = true;
+        m_lastError = {StoreError::Unavailable, u"the database is unavailable"_s};
+        qCWarning(lcStore) << "database connection lost:" << error.text();
+        return;
+    }
+    // SQLite's "database is locked" after the busy timeout is worth a retry too.
+    if (code == u"5" || code == u"6" || code == u"40001" || code == u"40P01") {
+        m_lastError = {StoreError::Unavailable, u"the database is busy; retry"_s};
+        return;
+    }
+    qCWarning(lcStore) << "SQL error in" << what.left(200) << ":" << code << error.text();
+    m_lastError = {StoreError::Internal, u"internal database error"_s};
+}
+
+} // namespace fastchat::server

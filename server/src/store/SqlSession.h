@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// One database connection, owned by one store thread (QSqlDatabase is per thread).
+// Keeps prepared statements, maps driver errors to StoreError kinds, and reconnects
+// when the database went away.
+#pragma once
+
+#include "DatabaseConfig.h"
+#include "Result.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+
+namespace fastchat::server {
+
+class SqlSession
+{
+public:
+    SqlSession(const DatabaseConfig &config, const QString &connectionName);
+    ~SqlSession();
+    SqlSession(const SqlSession &) = delete;
+    SqlSession &operator=(const SqlSession &) = delete;
+
+    // Opens (or reopens after a failure) the connection. False with an error when the
+    // database cannot be reached.
+    bool ensureOpen(QString *error = nullptr);
+    bool isPostgres() const { return m_config.isPostgres(); }
+
+    // A prepared statement, cached by its text. Bind with addBindValue, then exec(q).
+    QSqlQuery &prepared(const QString &sql);
+    // Runs a prepared or ad hoc query; on failure returns false and remembers the error.
+    bool exec(QSqlQuery &query);
+    bool execDirect(const QString &sql);
+
+    // A trivial query: does the database answer?
+    Result<Done> ping();
+
+    bool begin();
+    bool commit();
+    void rollback();
+
+    // The last failure as a StoreError (Unavailable when the connection is the problem).
+    StoreError lastError() const { return m_lastError; }
+
+private:
+    void recordError(const QSqlError &error, const QString &what);
+    void configureConnection();
+
+    DatabaseConfig m_config;
+    QString m_name;
+    QSqlDatabase m_db;
+    QHash<QString, QSqlQuery> m_statements;
+    StoreError m_lastError;
+    bool m_broken = false;
+};
+
+} // namespace fastchat::server

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#include "Store.h"
+
+#include "Migrations.h"
+#include "SqlSession.h"
+#include "app/Logging.h"
+
+#include <QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::server {
+
+namespace {
+// Messages per group commit: large enough to amortize a commit, small enough to keep
+// the latency of the first message in a batch low.
+constexpr int maxMessagesPerCommit = 256;
+} // namespace
+
+Store::Store(const DatabaseConfig &config, QObject *parent) : QObject(parent), m_config(config) { }
+
+Store::~Store()
+{
+    close();
+}
+
+bool Store::open(QString *error)
+{
+    {
+        SqlSession session(m_config, u"fastchat-migrate"_s);
+        if (!session.ensureOpen(error))
+            return false;
+        if (!Migrations::apply(session, error))
+            return false;
+    }
+    m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s, maxMessagesPerCommit);
+    m_reader = std::make_unique<StoreThread>(m_config, u"fastchat-store-reader"_s, 1);
+    m_writer->start();
+    m_reader->start();
+    qCInfo(lcStore) << "storage ready:" << m_config.describe();
+    return true;
+}
+
+void Store::close()
+{
+    if (m_writer) {
+        m_writer->finish();
+        m_writer->wait();
+        m_writer.reset();
+    }
+    if (m_reader) {
+        m_reader->finish();
+        m_reader->wait();
+        m_reader.reset();
+    }
+}
+
+void Store::writeMessage(qint64 senderId, const NewMessage &draft,
+                         std::function<void(Result<StoredMessage>)> done)
+{
+    PendingMessage p;
+    p.senderId = senderId;
+    p.draft = draft;
+    p.done = [this, done = std::move(done)](Result<StoredMessage> result) {
+        QMetaObject::invokeMethod(
+                this, [done, result = std::move(result)]() mutable { done(std::move(result)); },
+                Qt::QueuedConnection);
+    };
+    m_writer->postMessage(std::move(p));
+}
+
+} // namespace fastchat::server

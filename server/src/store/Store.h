@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// The one facade over storage. The network thread never waits on SQL: every operation
+// runs on a store thread (a writer, and a reader for queries) and its answer comes back
+// as a queued call on the thread that owns the Store.
+#pragma once
+
+#include "DatabaseConfig.h"
+#include "PendingMessage.h"
+#include "Result.h"
+#include "StoreThread.h"
+
+#include <QObject>
+#include <future>
+#include <memory>
+
+namespace fastchat::server {
+
+class SqlSession;
+
+class Store : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Store(const DatabaseConfig &config, QObject *parent = nullptr);
+    ~Store() override;
+
+    // Connects, applies migrations and starts the threads. Blocking: call at start-up.
+    bool open(QString *error);
+    // Finishes every job that was posted (acknowledged work is never dropped), then stops.
+    void close();
+    const DatabaseConfig &config() const { return m_config; }
+
+    template <typename T>
+    void read(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
+    {
+        m_reader->post(wrap<T>(std::move(job), std::move(done)));
+    }
+    template <typename T>
+    void write(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
+    {
+        m_writer->post(wrap<T>(std::move(job), std::move(done)));
+    }
+    // Blocks until the reader thread has run `job`: for start-up only, never while serving.
+    template <typename T>
+    Result<T> readNow(std::function<Result<T>(SqlSession &)> job)
+    {
+        std::promise<Result<T>> promise;
+        auto future = promise.get_future();
+        m_reader->post([&](SqlSession &session) { promise.set_value(job(session)); });
+        return future.get();
+    }
+    // Group-committed on the writer thread; `done` runs on this object's thread after
+    // the commit.
+    void writeMessage(qint64 senderId, const NewMessage &draft,
+                      std::function<void(Result<StoredMessage>)> done);
+
+    int writeQueueLength() const { return m_writer ? m_writer->queued() : 0; }
+
+private:
+    template <typename T>
+    StoreJob wrap(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
+    {
+        return [this, job = std::move(job), done = std::move(done)](SqlSession &session) {
+            Result<T> result = job(session);
+            QMetaObject::invokeMethod(
+                    this,
+                    [done, result = std::move(result)]() mutable { done(std::move(result)); },
+                    Qt::QueuedConnection);
+        };
+    }
+
+    DatabaseConfig m_config;
+    std::unique_ptr<StoreThread> m_writer;
+    std::unique_ptr<StoreThread> m_reader;
+};
+
+} // namespace fastchat::server

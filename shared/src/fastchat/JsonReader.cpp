@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#include "JsonReader.h"
+
+#include "Time.h"
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat {
+
+namespace {
+constexpr double maxExactInteger = 9007199254740992.0; // 2^53
+}
+
+void JsonReader::fail(const QString &message)
+{
+    if (m_error.isEmpty())
+        m_error = message;
+}
+
+bool JsonReader::present(const QString &key) const
+{
+    const auto it = m_object.constFind(key);
+    return it != m_object.constEnd() && !it->isNull() && !it->isUndefined();
+}
+
+std::optional<qint64> JsonReader::optionalId(const QString &key)
+{
+    if (!present(key))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(key);
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || d < 1 || d > maxExactInteger || std::floor(d) != d) {
+        fail(u"%1 must be a positive integer"_s.arg(key));
+        return std::nullopt;
+    }
+    return static_cast<qint64>(d);
+}
+
+qint64 JsonReader::requireId(const QString &key)
+{
+    if (!present(key)) {
+        fail(u"%1 is required"_s.arg(key));
+        return 0;
+    }
+    return optionalId(key).value_or(0);
+}
+
+std::optional<qint64> JsonReader::optionalCount(const QString &key)
+{
+    if (!present(key))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(key);
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || d < 0 || d > maxExactInteger || std::floor(d) != d) {
+        fail(u"%1 must be a non-negative integer"_s.arg(key));
+        return std::nullopt;
+    }
+    return static_cast<qint64>(d);
+}
+
+std::optional<QString> JsonReader::optionalString(const QString &key, qsizetype maxBytes)
+{
+    if (!present(key))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(key);
+    if (!v.isString()) {
+        fail(u"%1 must be a string"_s.arg(key));
+        return std::nullopt;
+    }
+    QString s = v.toString();
+    // UTF-8 is at most 3 bytes per UTF-16 unit: only measure when it could exceed.
+    if (s.size() * 3 > maxBytes && s.toUtf8().size() > maxBytes) {
+        fail(u"%1 is longer than %2 bytes"_s.arg(key).arg(maxBytes));
+        return std::nullopt;
+    }
+    return s;
+}
+
+QString JsonReader::requireString(const QString &key, qsizetype maxBytes)
+{
+    if (!present(key)) {
+        fail(u"%1 is required"_s.arg(key));
+        return {};
+    }
+    return optionalString(key, maxBytes).value_or(QString());
+}
+
+std::optional<bool> JsonReader::optionalBool(const QString &key)
+{
+    if (!present(key))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(key);
+    if (!v.isBool()) {
+        fail(u"%1 must be true or false"_s.arg(key));
+        return std::nullopt;
+    }
+    return v.toBool();
+}
+
+bool JsonReader::requireBool(const QString &key)
+{
+    if (!present(key)) {
+        fail(u"%1 is required"_s.arg(key));
+        return false;
+    }
+    return optionalBool(key).value_or(false);
+}
+
+QDateTime JsonReader::optionalTime(const QString &key)
+{
+    if (!present(key))
+        return {};
+    const QJsonValue v = m_object.value(key);
+    const QDateTime t = v.isString() ? parseRfc3339(v.toString()) : QDateTime();
+    if (!t.isValid())
+        fail(u"%1 must be an RFC 3339 time"_s.arg(key));
+    return t;
+}
+
+} // namespace fastchat

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "Message.h"
+
+#include "JsonReader.h"
+#include "NewMessage.h"
+#include "Time.h"
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat {
+
+QJsonObject Message::toJson() const
+{
+    QJsonObject o{
+        {u"id"_s, id},
+        {u"conversation_id"_s, conversationId},
+        {u"sender_id"_s, senderId},
+        {u"receiver_id"_s, receiverId},
+        {u"content"_s, content},
+        {u"type"_s, type},
+        {u"timestamp"_s, timeToJson(timestamp)},
+        {u"read_at"_s, timeToJson(readAt)},
+        {u"created_at"_s, timeToJson(createdAt)},
+        {u"updated_at"_s, timeToJson(updatedAt)},
+    };
+    o.insert(u"client_id"_s, clientId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(clientId));
+    return o;
+}
+
+Parsed<Message> Message::fromJson(const QJsonObject &object)
+{
+    JsonReader r(object);
+    Message m;
+    m.id = r.requireId(u"id"_s);
+    m.conversationId = r.optionalId(u"conversation_id"_s).value_or(0);
+    m.senderId = r.requireId(u"sender_id"_s);
+    m.receiverId = r.requireId(u"receiver_id"_s);
+    m.content = r.requireString(u"content"_s, NewMessage::maxContentBytes);
+    m.type = r.optionalString(u"type"_s, NewMessage::maxTypeBytes).value_or(u"text"_s);
+    m.clientId = r.optionalString(u"client_id"_s, NewMessage::maxClientIdBytes).value_or(QString());
+    m.timestamp = r.optionalTime(u"timestamp"_s);
+    m.readAt = r.optionalTime(u"read_at"_s);
+    m.createdAt = r.optionalTime(u"created_at"_s);
+    m.updatedAt = r.optionalTime(u"updated_at"_s);
+    if (!r.ok())
+        return Parsed<Message>::failure(u"invalid_payload"_s, r.error());
+    return m;
+}
+
+} // namespace fastchat

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#include "NewMessage.h"
+
+#include "JsonReader.h"
+
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat {
+
+QJsonObject NewMessage::toJson() const
+{
+    QJsonObject o{{u"receiver_id"_s, receiverId}, {u"content"_s, content}, {u"type"_s, type}};
+    if (!clientId.isEmpty())
+        o.insert(u"client_id"_s, clientId);
+    return o;
+}
+
+Parsed<NewMessage> NewMessage::fromJson(const QJsonObject &object)
+{
+    // The content limit gets its own code so that a client can tell "too long" apart.
+    const QJsonValue content = object.value(u"content");
+    if (content.isString() && content.toString().toUtf8().size() > maxContentBytes)
+        return Parsed<NewMessage>::failure(
+                u"too_large"_s, u"content is longer than %1 bytes"_s.arg(maxContentBytes));
+
+    JsonReader r(object);
+    NewMessage m;
+    m.receiverId = r.requireId(u"receiver_id"_s);
+    m.content = r.requireString(u"content"_s, maxContentBytes);
+    m.type = r.optionalString(u"type"_s, maxTypeBytes).value_or(u"text"_s);
+    m.clientId = r.optionalString(u"client_id"_s, maxClientIdBytes).value_or(QString());
+    if (r.ok()) {
+        static const QRegularExpression typePattern(u"^[a-z][a-z0-9_]*$"_s);
+        if (!typePattern.match(m.type).hasMatch())
+            r.fail(u"type must be lower-case letters, digits and _ (text, image, file, ...)"_s);
+        else if (m.content.trimmed().isEmpty() && m.type == u"text")
+            r.fail(u"content must not be empty"_s);
+    }
+    if (!r.ok())
+        return Parsed<NewMessage>::failure(u"invalid_payload"_s, r.error());
+    return m;
+}
+
+} // namespace fastchat

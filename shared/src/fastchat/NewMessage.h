@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// A message a client wants to send: the payload of a client's chat_message frame and the
+// body of POST /chat/message. fromJson() enforces every limit the server relies on.
+#pragma once
+
+#include "Parsed.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace fastchat {
+
+struct NewMessage
+{
+    static constexpr qsizetype maxContentBytes = 64 * 1024;
+    static constexpr qsizetype maxTypeBytes = 32;
+    static constexpr qsizetype maxClientIdBytes = 64;
+
+    qint64 receiverId = 0;
+    QString content;
+    QString type = QStringLiteral("text");
+    QString clientId;
+
+    QJsonObject toJson() const;
+    // Codes: "invalid_payload", "too_large" (content over maxContentBytes).
+    static Parsed<NewMessage> fromJson(const QJsonObject &object);
+};
+
+} // namespace fastchat
