@@ -5,11 +5,14 @@
 #include "app/Logging.h"
 #include "cluster/EventBus.h"
 
+#include <QRandomGenerator>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
-Hub::Hub(EventBus &bus, QObject *parent) : QObject(parent), m_bus(bus)
+Hub::Hub(EventBus &bus, QObject *parent)
+    : QObject(parent), m_bus(bus), m_nodeTag(QRandomGenerator::system()->generate())
 {
     connect(&m_bus, &EventBus::received, this, &Hub::deliverLocal);
 }

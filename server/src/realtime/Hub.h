@@ -27,7 +27,9 @@ public:
     bool isOnline(qint64 userId) const { return m_byUser.contains(userId); }
     int connectionCount() const { return m_count; }
     int onlineUserCount() const { return int(m_byUser.size()); }
-    quint64 nextConnectionId() { return ++m_lastConnectionId; }
+    // Unique across nodes (a random node tag in the high half), so that an event from
+    // another node can name the connection it came from.
+    quint64 nextConnectionId() { return m_nodeTag << 32 | ++m_lastConnectionId; }
 
     // Publishes through the bus (every node delivers to its own connections).
     void publish(const Event &event);
@@ -44,7 +46,8 @@ private:
     EventBus &m_bus;
     QHash<qint64, QList<Connection *>> m_byUser;
     int m_count = 0;
-    quint64 m_lastConnectionId = 0;
+    quint64 m_nodeTag;
+    quint32 m_lastConnectionId = 0;
 };
 
 } // namespace fastchat::server
