@@ -88,6 +88,7 @@ bool ServerApp::start(QString *error)
     m_frames = std::make_unique<FrameHandler>(*m_store, *m_hub, *m_chat, *m_typing);
     if (!m_sessions->loadRecentRevocations(error))
         return false;
+    m_sessions->followRevocations(2000);
 
     m_http = std::make_unique<HttpServer>(*m_auth);
     m_authApi = std::make_unique<AuthApi>(*m_store, *m_hasher, *m_sessions);

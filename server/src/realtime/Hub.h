@@ -34,13 +34,14 @@ public:
     // Publishes through the bus (every node delivers to its own connections).
     void publish(const Event &event);
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
+    // Delivers to the connections of this node only (the bus calls it for every event).
+    void deliverLocal(const Event &event);
 
 signals:
     void userOnline(qint64 userId);
     void userOffline(qint64 userId);
 
 private:
-    void deliverLocal(const Event &event);
     void remove(Connection *connection);
 
     EventBus &m_bus;

@@ -3,7 +3,6 @@
 
 #include "app/Logging.h"
 #include "realtime/Hub.h"
-#include "store/SessionQueries.h"
 #include "store/SqlSession.h"
 #include "store/Store.h"
 
@@ -146,23 +145,63 @@ void SessionService::userRevoked(qint64 userId)
     m_hub.publish(event);
 }
 
+qint64 SessionService::horizonMs() const
+{
+    return QDateTime::currentMSecsSinceEpoch() - (qint64(m_auth.tokens().accessTtlSeconds()) + 60) * 1000;
+}
+
+void SessionService::apply(const QList<Revocation> &revocations)
+{
+    for (const Revocation &r : revocations) {
+        m_lastRevocationId = std::max(m_lastRevocationId, r.id);
+        Event event;
+        event.userIds = {r.userId};
+        if (r.sessionId.isEmpty()) {
+            m_auth.revokeUser(r.userId, r.atMs);
+            event.kind = Event::Kind::CloseUser;
+        } else {
+            m_auth.revokeSession(r.sessionId, r.atMs);
+            event.kind = Event::Kind::CloseSession;
+            event.sessionId = r.sessionId;
+        }
+        // Every node reads the log itself: close only the sockets held here.
+        m_hub.deliverLocal(event);
+    }
+}
+
 bool SessionService::loadRecentRevocations(QString *error)
 {
-    const qint64 since = QDateTime::currentMSecsSinceEpoch()
-            - (qint64(m_auth.tokens().accessTtlSeconds()) + 60) * 1000;
+    const qint64 since = horizonMs();
     auto revocations = m_store.readNow<QList<Revocation>>(
-            [since](SqlSession &s) { return SessionQueries::revokedSince(s, since); });
-    if (!revocations) {
-        *error = revocations.error().message;
+            [since](SqlSession &s) { return SessionQueries::revocationsAfter(s, 0, since); });
+    auto last = m_store.readNow<qint64>([](SqlSession &s) { return SessionQueries::lastRevocationId(s); });
+    if (!revocations || !last) {
+        *error = (revocations ? last.error() : revocations.error()).message;
         return false;
     }
-    for (const Revocation &r : revocations.value()) {
-        if (r.kind == Revocation::Session)
-            m_auth.revokeSession(r.sessionId, r.atMs);
-        else
-            m_auth.revokeUser(r.userId, r.atMs);
-    }
+    apply(revocations.value());
+    m_lastRevocationId = std::max(m_lastRevocationId, last.value());
     return true;
+}
+
+void SessionService::followRevocations(int pollMs)
+{
+    m_poll.setInterval(pollMs);
+    connect(&m_poll, &QTimer::timeout, this, [this] {
+        if (m_polling)
+            return;
+        m_polling = true;
+        const qint64 after = m_lastRevocationId;
+        const qint64 since = horizonMs();
+        m_store.read<QList<Revocation>>(
+                [after, since](SqlSession &s) { return SessionQueries::revocationsAfter(s, after, since); },
+                [this](Result<QList<Revocation>> revocations) {
+                    m_polling = false;
+                    if (revocations)
+                        apply(revocations.value());
+                });
+    });
+    m_poll.start();
 }
 
 } // namespace fastchat::server

@@ -5,10 +5,12 @@
 
 #include "auth/Authenticator.h"
 #include "store/Result.h"
+#include "store/SessionQueries.h"
 #include "store/UserQueries.h"
 
 #include <QJsonObject>
 #include <QObject>
+#include <QTimer>
 #include <functional>
 
 namespace fastchat::server {
@@ -34,9 +36,14 @@ public:
     void userRevoked(qint64 userId);
 
     // At start-up: revocations recent enough that tokens issued before them may live.
+    // Then follows the revocation log every `pollMs`, so that revocations made by other
+    // nodes or by the admin command line take effect here too.
     bool loadRecentRevocations(QString *error);
+    void followRevocations(int pollMs);
 
 private:
+    void apply(const QList<Revocation> &revocations);
+    qint64 horizonMs() const;
     void revokeSessionEverywhere(const QString &sessionId, qint64 userId);
     QJsonObject sessionJson(qint64 userId, const QString &sessionId, const QString &refreshToken,
                             const QJsonObject &user) const;
@@ -44,6 +51,9 @@ private:
     Store &m_store;
     Authenticator &m_auth;
     Hub &m_hub;
+    qint64 m_lastRevocationId = 0;
+    bool m_polling = false;
+    QTimer m_poll;
 };
 
 } // namespace fastchat::server

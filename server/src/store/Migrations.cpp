@@ -86,6 +86,20 @@ const QList<Migration> &migrations()
                  " value TEXT NOT NULL,"
                  " created_at BIGINT NOT NULL)"_s,
          }},
+        {2,
+         "revocations: a log every node follows",
+         {
+                 // Every revoked session and every disabled or deleted user is appended
+                 // here, by a server node or by the admin command line; each node reads
+                 // what is new every few seconds, so a token refused on one node is
+                 // refused on all of them.
+                 u"CREATE TABLE revocations ("
+                 " id {id},"
+                 " session_id TEXT,"
+                 " user_id BIGINT NOT NULL,"
+                 " at BIGINT NOT NULL)"_s,
+                 u"CREATE INDEX revocations_at ON revocations (at)"_s,
+         }},
     };
     return list;
 }

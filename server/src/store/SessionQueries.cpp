@@ -51,78 +51,107 @@ Result<RefreshOutcome> rotate(SqlSession &s, const QString &sessionId, const QSt
         return out;
     }
     swap.finish();
-    QSqlQuery &reuse = s.prepared(
-            u"UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
-            " RETURNING user_id"_s);
-    reuse.addBindValue(now);
-    reuse.addBindValue(sessionId);
-    if (!s.exec(reuse))
-        return s.lastError();
-    RefreshOutcome out;
-    if (reuse.next())
-        out = {RefreshOutcome::Reused, reuse.value(0).toLongLong()};
-    reuse.finish();
-    return out;
+    // A known session with another hash: an old token came back. End the session.
+    const auto revoked = revoke(s, sessionId);
+    if (revoked)
+        return RefreshOutcome{RefreshOutcome::Reused, revoked.value()};
+    if (revoked.error().kind == StoreError::NotFound)
+        return RefreshOutcome{};
+    return revoked.error();
 }
 
 Result<qint64> revoke(SqlSession &s, const QString &sessionId)
 {
+    const qint64 now = sql::nowMs();
+    if (!s.begin())
+        return s.lastError();
     QSqlQuery &q = s.prepared(
             u"UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING user_id"_s);
-    q.addBindValue(sql::nowMs());
+    q.addBindValue(now);
     q.addBindValue(sessionId);
-    if (!s.exec(q))
+    if (!s.exec(q)) {
+        s.rollback();
         return s.lastError();
+    }
     if (!q.next()) {
         q.finish();
+        s.rollback();
         return notFound(u"no such session"_s);
     }
     const qint64 userId = q.value(0).toLongLong();
     q.finish();
+    if (!logRevocation(s, sessionId, userId, now) || !s.commit()) {
+        s.rollback();
+        return s.lastError();
+    }
     return userId;
 }
 
 Result<QList<QString>> revokeAllOf(SqlSession &s, qint64 userId, const QString &keepSessionId)
 {
+    const qint64 now = sql::nowMs();
+    if (!s.begin())
+        return s.lastError();
     QSqlQuery &q = s.prepared(
             u"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ?"
             " AND revoked_at IS NULL RETURNING id"_s);
-    q.addBindValue(sql::nowMs());
+    q.addBindValue(now);
     q.addBindValue(userId);
     q.addBindValue(keepSessionId);
-    if (!s.exec(q))
+    if (!s.exec(q)) {
+        s.rollback();
         return s.lastError();
+    }
     QList<QString> ids;
     while (q.next())
         ids.append(q.value(0).toString());
     q.finish();
+    for (const QString &id : std::as_const(ids)) {
+        if (!logRevocation(s, id, userId, now)) {
+            s.rollback();
+            return s.lastError();
+        }
+    }
+    if (!s.commit()) {
+        s.rollback();
+        return s.lastError();
+    }
     return ids;
 }
 
-Result<QList<Revocation>> revokedSince(SqlSession &s, qint64 sinceMs)
+bool logRevocation(SqlSession &s, const QString &sessionId, qint64 userId, qint64 atMs)
 {
+    QSqlQuery &q = s.prepared(u"INSERT INTO revocations (session_id, user_id, at) VALUES (?, ?, ?)"_s);
+    q.addBindValue(sql::textOrNull(sessionId));
+    q.addBindValue(userId);
+    q.addBindValue(atMs);
+    return s.exec(q);
+}
+
+Result<QList<Revocation>> revocationsAfter(SqlSession &s, qint64 afterId, qint64 sinceMs)
+{
+    QSqlQuery &q = s.prepared(
+            u"SELECT id, session_id, user_id, at FROM revocations WHERE id > ? AND at > ? ORDER BY id"_s);
+    q.addBindValue(afterId);
+    q.addBindValue(sinceMs);
+    if (!s.exec(q))
+        return s.lastError();
     QList<Revocation> out;
-    QSqlQuery &sessions = s.prepared(
-            u"SELECT id, user_id, revoked_at FROM sessions WHERE revoked_at > ?"_s);
-    sessions.addBindValue(sinceMs);
-    if (!s.exec(sessions))
-        return s.lastError();
-    while (sessions.next())
-        out.append({Revocation::Session, sessions.value(0).toString(),
-                    sessions.value(1).toLongLong(), sessions.value(2).toLongLong()});
-    sessions.finish();
-    QSqlQuery &users = s.prepared(
-            u"SELECT id, COALESCE(deleted_at, disabled_at) FROM users"
-            " WHERE deleted_at > ? OR disabled_at > ?"_s);
-    users.addBindValue(sinceMs);
-    users.addBindValue(sinceMs);
-    if (!s.exec(users))
-        return s.lastError();
-    while (users.next())
-        out.append({Revocation::User, QString(), users.value(0).toLongLong(),
-                    users.value(1).toLongLong()});
-    users.finish();
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong(),
+                    q.value(3).toLongLong()});
+    q.finish();
     return out;
+}
+
+Result<qint64> lastRevocationId(SqlSession &s)
+{
+    QSqlQuery &q = s.prepared(u"SELECT COALESCE(MAX(id), 0) FROM revocations"_s);
+    if (!s.exec(q) || !q.next())
+        return s.lastError();
+    const qint64 id = q.value(0).toLongLong();
+    q.finish();
+    return id;
 }
 
 } // namespace fastchat::server::SessionQueries

@@ -11,10 +11,12 @@ namespace fastchat::server {
 
 class SqlSession;
 
+// One entry of the revocation log: a session (sessionId set) or every token of a user
+// (deleted or disabled) issued up to atMs.
 struct Revocation
 {
-    enum Kind { Session, User } kind = Session;
-    QString sessionId; // for Session
+    qint64 id = 0;
+    QString sessionId;
     qint64 userId = 0;
     qint64 atMs = 0;
 };
@@ -38,9 +40,13 @@ Result<RefreshOutcome> rotate(SqlSession &s, const QString &sessionId,
 Result<qint64> revoke(SqlSession &s, const QString &sessionId);
 // Revokes every session of a user except `keepSessionId` (may be empty).
 Result<QList<QString>> revokeAllOf(SqlSession &s, qint64 userId, const QString &keepSessionId);
-// Sessions revoked, and users deleted or disabled, since `sinceMs`: tokens issued
-// before then may still be unexpired, so they must be refused.
-Result<QList<Revocation>> revokedSince(SqlSession &s, qint64 sinceMs);
+// Appends to the revocation log (inside the caller's transaction, if any).
+bool logRevocation(SqlSession &s, const QString &sessionId, qint64 userId, qint64 atMs);
+// Log entries after `afterId` that are newer than `sinceMs` (older ones concern tokens
+// that have expired anyway), in id order.
+Result<QList<Revocation>> revocationsAfter(SqlSession &s, qint64 afterId, qint64 sinceMs);
+// The id of the newest log entry (0 when empty).
+Result<qint64> lastRevocationId(SqlSession &s);
 
 } // namespace SessionQueries
 } // namespace fastchat::server

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "UserQueries.h"
 
+#include "SessionQueries.h"
 #include "SqlSession.h"
 #include "SqlValues.h"
 
@@ -165,7 +166,34 @@ Result<Done> remove(SqlSession &s, qint64 id)
             u"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"_s);
     sessions.addBindValue(now);
     sessions.addBindValue(id);
-    if (!s.exec(sessions) || !s.commit()) {
+    if (!s.exec(sessions) || !SessionQueries::logRevocation(s, QString(), id, now) || !s.commit()) {
+        s.rollback();
+        return s.lastError();
+    }
+    return Done{};
+}
+
+Result<Done> setDisabled(SqlSession &s, qint64 id, bool disabled)
+{
+    const qint64 now = sql::nowMs();
+    if (!s.begin())
+        return s.lastError();
+    QSqlQuery &q = s.prepared(disabled
+            ? u"UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL"_s
+            : u"UPDATE users SET disabled_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NULL"_s);
+    if (disabled)
+        q.addBindValue(now);
+    q.addBindValue(now);
+    q.addBindValue(id);
+    if (!s.exec(q)) {
+        s.rollback();
+        return s.lastError();
+    }
+    if (q.numRowsAffected() == 0) {
+        s.rollback();
+        return notFound(u"user not found"_s);
+    }
+    if ((disabled && !SessionQueries::logRevocation(s, QString(), id, now)) || !s.commit()) {
         s.rollback();
         return s.lastError();
     }

@@ -42,6 +42,8 @@ Result<UserRecord> update(SqlSession &s, qint64 id, const UserChanges &changes);
 // Soft delete: the row stays for the messages that refer to it, the name and address
 // are freed, and every session is revoked.
 Result<Done> remove(SqlSession &s, qint64 id);
+// A disabled account cannot log in; its tokens and sockets end.
+Result<Done> setDisabled(SqlSession &s, qint64 id, bool disabled);
 Result<Done> setLastSeen(SqlSession &s, qint64 id, qint64 atMs);
 // The users who share a conversation with `id`: who hears about its presence.
 Result<QList<qint64>> contactsOf(SqlSession &s, qint64 id);
