@@ -381,8 +381,6 @@ private slots:
         QVERIFY(!newRefresh.isEmpty());
         QVERIFY(newRefresh != alice.refreshToken);
         QCOMPARE(session[u"token"].toString(), newAccess);
-        QCOMPARE(session[u"token_type"].toString(), u"Bearer"_s);
-        QCOMPARE(session[u"user"].toObject()[u"id"].toInteger(), alice.id);
         QCOMPARE(meStatus(env.http(), newAccess), 200);
 
         // The old refresh token is single use: refused, and its reuse kills the whole session.
@@ -397,6 +395,27 @@ private slots:
         QCOMPARE(meStatus(env.http(), other.token), 200);
         const HttpResponse otherRefresh = env.http().post(u"/auth/refresh"_s, {{u"refresh_token"_s, other.refreshToken}});
         FC_STATUS(otherRefresh, 200);
+    }
+
+    void refreshAnswersAFullSessionLikeLogin_data() { addDriverRows(); }
+    void refreshAnswersAFullSessionLikeLogin()
+    {
+        QFETCH(QString, driver);
+        TestEnv env;
+        FC_START(env, driver);
+        FC_USER(alice, env, u"alice"_s);
+        const HttpResponse r = env.http().post(u"/auth/refresh"_s, {{u"refresh_token"_s, alice.refreshToken}});
+        FC_STATUS(r, 200);
+        QVERIFY(r.isJsonContentType());
+        const QJsonObject s = r.object();
+        const QStringList keys{u"token"_s, u"access_token"_s, u"refresh_token"_s, u"token_type"_s, u"expires_in"_s, u"user"_s};
+        QVERIFY2(missingKeys(s, keys).isEmpty(), qPrintable(u"refresh session lacks: "_s + missingKeys(s, keys)));
+        QCOMPARE(s[u"token"].toString(), s[u"access_token"].toString());
+        QCOMPARE(s[u"token_type"].toString(), u"Bearer"_s);
+        QCOMPARE(s[u"expires_in"].toInteger(), 900);
+        QCOMPARE(s[u"user"].toObject()[u"id"].toInteger(), alice.id);
+        QCOMPARE(s[u"user"].toObject()[u"email"].toString(), alice.email);
+        QCOMPARE(jwt::claims(s[u"access_token"].toString())[u"user_id"].toInteger(), alice.id);
     }
 
     void refreshRefusesAnUnknownToken_data() { addDriverRows(); }

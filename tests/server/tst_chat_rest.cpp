@@ -5,6 +5,7 @@
 // postgres.
 #include "TestEnv.h"
 
+#include <QJsonDocument>
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
@@ -379,12 +380,22 @@ private slots:
         QCOMPARE(env.conversationWith(carol, alice.id)[u"unread_count"].toInteger(), 1);
         QCOMPARE(env.conversations(carol).size(), 1);
 
-        // New activity with carol moves that conversation to the top.
-        QVERIFY2(!env.sendMessage(carol, alice, u"from carol"_s).isEmpty(), qPrintable(env.error()));
-        list = env.conversations(alice);
-        QCOMPARE(list.size(), 2);
-        QCOMPARE(list.at(0).toObject()[u"peer_id"].toInteger(), carol.id);
-        QCOMPARE(list.at(1).toObject()[u"peer_id"].toInteger(), bob.id);
+        // New activity moves a conversation to the top, however close together the messages
+        // come (several rounds: messages stored within the same millisecond must still order).
+        for (int round = 0; round < 8; ++round) {
+            const TestUser &peer = round % 2 == 0 ? carol : bob;
+            const TestUser &other = round % 2 == 0 ? bob : carol;
+            const QJsonObject latest = env.sendMessage(peer, alice, u"round %1"_s.arg(round));
+            QVERIFY2(!latest.isEmpty(), qPrintable(env.error()));
+            list = env.conversations(alice);
+            QCOMPARE(list.size(), 2);
+            QVERIFY2(list.at(0).toObject()[u"peer_id"].toInteger() == peer.id,
+                     qPrintable(u"round %1: the conversation with the newest message (%2) is not first: %3"_s
+                                        .arg(round).arg(latest[u"id"].toInteger())
+                                        .arg(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact)))));
+            QCOMPARE(list.at(0).toObject()[u"last_message_id"].toInteger(), latest[u"id"].toInteger());
+            QCOMPARE(list.at(1).toObject()[u"peer_id"].toInteger(), other.id);
+        }
     }
 };
 
