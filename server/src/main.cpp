@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
-// fastchat-server: parse the command line, start one node, stop cleanly on SIGTERM/SIGINT.
+// fastchat-server: read the configuration, then run the command: serve one node (and stop
+// cleanly on SIGTERM/SIGINT), migrate, or an admin command.
+#include "app/AdminCommands.h"
+#include "app/LogOutput.h"
 #include "app/Logging.h"
 #include "app/ServerApp.h"
 #include "app/ServerConfig.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QProcessEnvironment>
 #include <QSocketNotifier>
+#include <QTextStream>
 #include <csignal>
 #include <cstdio>
 #include <sodium.h>
@@ -53,24 +59,33 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("fastchat-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FASTCHAT_VERSION));
 
-    int exitCode = 0;
-    const auto config = ServerConfig::fromArguments(QCoreApplication::arguments(), &exitCode);
+    int exitCode = ServerConfig::Ok;
+    const auto config = ServerConfig::load(QCoreApplication::arguments(),
+                                           QProcessEnvironment::systemEnvironment().toStringList(), &exitCode);
     if (!config)
         return exitCode;
+    LogOutput::install(config->logFormat);
     if (sodium_init() < 0) {
         std::fprintf(stderr, "fastchat-server: libsodium failed to initialize\n");
-        return 1;
+        return ServerConfig::Failure;
+    }
+
+    if (config->command != u"serve" && config->command != u"migrate") {
+        // The admin reads the command's own output; the store's notices are noise here.
+        QLoggingCategory::setFilterRules(QStringLiteral("fastchat.*.info=false"));
+        QTextStream out(stdout), err(stderr), in(stdin);
+        return AdminCommands(*config, out, err, in).run();
     }
 
     ServerApp app(*config);
     QString error;
     if (!app.start(&error)) {
         std::fprintf(stderr, "fastchat-server: %s\n", qPrintable(error));
-        return 1;
+        return ServerConfig::Failure;
     }
-    if (config->command == ServerConfig::Command::Migrate) {
+    if (config->command == u"migrate") {
         std::printf("fastchat-server: the database schema is up to date\n");
-        return 0;
+        return ServerConfig::Ok;
     }
     installSignalHandlers(app);
     QObject::connect(&app, &ServerApp::stopped, &application, &QCoreApplication::quit);

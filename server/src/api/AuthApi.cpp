@@ -21,8 +21,10 @@ namespace {
 const QString invalidCredentials = u"Invalid credentials"_s;
 }
 
-AuthApi::AuthApi(Store &store, PasswordHasher &hasher, SessionService &sessions, QObject *parent)
-    : QObject(parent), m_store(store), m_hasher(hasher), m_sessions(sessions)
+AuthApi::AuthApi(Store &store, PasswordHasher &hasher, SessionService &sessions,
+                 int loginAttemptsPerMinute, QObject *parent)
+    : QObject(parent), m_store(store), m_hasher(hasher), m_sessions(sessions),
+      m_loginsByAddress(loginAttemptsPerMinute), m_loginsByAccount(loginAttemptsPerMinute)
 {
 }
 
@@ -90,12 +92,26 @@ void AuthApi::registerRoutes(HttpServer &server)
             responder.error(400, r.error());
             return;
         }
+        const QString addressKey = request.peer.toString();
+        const QString accountKey = email.isEmpty() ? u"u:"_s + username.toLower() : u"e:"_s + email;
+        const int waitAddress = m_loginsByAddress.take(addressKey);
+        const int waitAccount = m_loginsByAccount.take(accountKey);
+        if (waitAddress || waitAccount) {
+            if (!waitAddress)
+                m_loginsByAddress.refund(addressKey);
+            if (!waitAccount)
+                m_loginsByAccount.refund(accountKey);
+            const int wait = std::max(waitAddress, waitAccount);
+            responder.error(429, u"too many login attempts; retry in %1 s"_s.arg(wait),
+                            {{"Retry-After", QByteArray::number(wait)}});
+            return;
+        }
         m_store.read<UserRecord>(
                 [email, username](SqlSession &s) {
                     return email.isEmpty() ? UserQueries::findByUsername(s, username)
                                            : UserQueries::findByEmail(s, email);
                 },
-                [this, responder, password](Result<UserRecord> user) {
+                [this, responder, password, addressKey, accountKey](Result<UserRecord> user) {
                     if (!user && user.error().kind != StoreError::NotFound) {
                         api::answerError(responder, user.error());
                         return;
@@ -103,11 +119,14 @@ void AuthApi::registerRoutes(HttpServer &server)
                     // Unknown and disabled accounts cost the same hash as real ones.
                     const bool usable = user && !user->disabled;
                     const QString stored = usable ? user->passwordHash : QString();
-                    m_hasher.verify(password, stored, [this, responder, user, password](bool matches, bool rehash) {
+                    m_hasher.verify(password, stored, [=, this](bool matches, bool rehash) {
                         if (!matches) {
                             responder.error(401, invalidCredentials);
                             return;
                         }
+                        // Only failed attempts count against the limits.
+                        m_loginsByAddress.refund(addressKey);
+                        m_loginsByAccount.refund(accountKey);
                         if (rehash) {
                             const qint64 id = user->user.id;
                             m_hasher.hash(password, [this, id](const QString &hash) {

@@ -2,6 +2,8 @@
 // POST /auth/register, /auth/login, /auth/refresh, /auth/logout.
 #pragma once
 
+#include "services/RateLimiter.h"
+
 #include <QObject>
 
 namespace fastchat::server {
@@ -15,13 +17,17 @@ class AuthApi : public QObject
 {
     Q_OBJECT
 public:
-    AuthApi(Store &store, PasswordHasher &hasher, SessionService &sessions, QObject *parent = nullptr);
+    AuthApi(Store &store, PasswordHasher &hasher, SessionService &sessions, int loginAttemptsPerMinute,
+            QObject *parent = nullptr);
     void registerRoutes(HttpServer &server);
 
 private:
     Store &m_store;
     PasswordHasher &m_hasher;
     SessionService &m_sessions;
+    // Failed logins, per IP address and per account: password guessing gets 429.
+    RateLimiter m_loginsByAddress;
+    RateLimiter m_loginsByAccount;
 };
 
 } // namespace fastchat::server

@@ -73,18 +73,6 @@ void ChatApi::registerRoutes(HttpServer &server)
 {
     using Access = HttpServer::Access;
 
-    server.route("GET", u"/healthz"_s, Access::Public,
-                 [this](const HttpRequest &, const HttpResponder &responder) {
-        m_store.read<Done>([](SqlSession &s) { return s.ping(); },
-                           [responder](Result<Done> alive) {
-                               if (alive)
-                                   responder.json(200, QJsonObject{{u"status"_s, u"ok"_s}});
-                               else
-                                   responder.json(503, QJsonObject{{u"status"_s, u"unavailable"_s},
-                                                                   {u"error"_s, alive.error().message}});
-                           });
-    });
-
     server.route("GET", u"/chat/conversations"_s, Access::Authenticated,
                  [this](const HttpRequest &request, const HttpResponder &responder) {
         const qint64 userId = request.userId();

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-// GET /chat/conversations, GET /chat/history/{peer}, POST /chat/message, POST /chat/read,
-// and GET /healthz.
+// GET /chat/conversations, GET /chat/history/{peer}, POST /chat/message, POST /chat/read.
 #pragma once
 
 #include <QObject>

@@ -70,18 +70,18 @@ void UserApi::registerRoutes(HttpServer &server)
             return;
         }
         const qint64 reader = request.userId();
-        m_store.read<QList<User>>(
+        m_store.read<QList<UserRecord>>(
                 [search, after = *afterId, lim = int(*limit)](SqlSession &s) {
                     return UserQueries::list(s, search, after, lim);
                 },
-                [this, responder, reader](Result<QList<User>> users) {
+                [this, responder, reader](Result<QList<UserRecord>> users) {
                     if (!users) {
                         api::answerError(responder, users.error());
                         return;
                     }
                     QJsonArray list;
-                    for (const User &u : users.value())
-                        list.append(visibleTo(reader, u, m_presence));
+                    for (const UserRecord &u : users.value())
+                        list.append(visibleTo(reader, u.user, m_presence));
                     responder.json(200, list);
                 });
     });

@@ -4,12 +4,14 @@
 #include "Logging.h"
 #include "api/AuthApi.h"
 #include "api/ChatApi.h"
+#include "api/OpsApi.h"
 #include "api/UserApi.h"
 #include "auth/Authenticator.h"
 #include "auth/PasswordHasher.h"
 #include "auth/SecretFile.h"
 #include "cluster/EventBus.h"
 #include "http/HttpServer.h"
+#include "observability/Metrics.h"
 #include "realtime/Connection.h"
 #include "realtime/FrameHandler.h"
 #include "realtime/Hub.h"
@@ -68,10 +70,11 @@ bool ServerApp::start(QString *error)
         }
     }
 
-    m_store = std::make_unique<Store>(m_config.database);
+    m_metrics = std::make_unique<Metrics>();
+    m_store = std::make_unique<Store>(m_config.database, m_metrics.get());
     if (!m_store->open(error))
         return false;
-    if (m_config.command == ServerConfig::Command::Migrate)
+    if (m_config.command == u"migrate")
         return true;
 
     const QByteArray secret = SecretFile::loadOrCreate(m_config.secretFile, true, error);
@@ -80,23 +83,32 @@ bool ServerApp::start(QString *error)
     m_auth = std::make_unique<Authenticator>(TokenService(secret, m_config.accessTokenTtlSeconds));
     m_hasher = std::make_unique<PasswordHasher>(m_config.passwordCost);
     m_bus = std::make_unique<LocalEventBus>();
-    m_hub = std::make_unique<Hub>(*m_bus);
+    m_hub = std::make_unique<Hub>(*m_bus, *m_metrics);
     m_presence = std::make_unique<Presence>(*m_store, *m_hub);
     m_typing = std::make_unique<TypingTracker>(*m_hub);
     m_chat = std::make_unique<ChatService>(*m_store, *m_hub, *m_presence, *m_typing);
     m_sessions = std::make_unique<SessionService>(*m_store, *m_auth, *m_hub);
-    m_frames = std::make_unique<FrameHandler>(*m_store, *m_hub, *m_chat, *m_typing);
+    m_frames = std::make_unique<FrameHandler>(*m_store, *m_hub, *m_chat, *m_typing, *m_metrics,
+                                              m_config.messagesPerSecond);
     if (!m_sessions->loadRecentRevocations(error))
         return false;
     m_sessions->followRevocations(2000);
 
-    m_http = std::make_unique<HttpServer>(*m_auth);
-    m_authApi = std::make_unique<AuthApi>(*m_store, *m_hasher, *m_sessions);
+    m_http = std::make_unique<HttpServer>(*m_auth, *m_metrics, m_config.allowedOrigins);
+    m_authApi = std::make_unique<AuthApi>(*m_store, *m_hasher, *m_sessions, m_config.loginAttemptsPerMinute);
+    m_opsApi = std::make_unique<OpsApi>(*m_store, *m_metrics, m_config.metricsToken);
+    m_opsApi->registerRoutes(*m_http);
     m_userApi = std::make_unique<UserApi>(*m_store, *m_hasher, *m_sessions, *m_presence);
     m_chatApi = std::make_unique<ChatApi>(*m_store, *m_chat, *m_presence);
     m_authApi->registerRoutes(*m_http);
     m_userApi->registerRoutes(*m_http);
     m_chatApi->registerRoutes(*m_http);
+    m_metrics->setGauge("fastchat_connections", "WebSocket connections open on this node.",
+                        [hub = m_hub.get()] { return double(hub->connectionCount()); });
+    m_metrics->setGauge("fastchat_users_online", "Users with at least one socket on this node.",
+                        [hub = m_hub.get()] { return double(hub->onlineUserCount()); });
+    m_metrics->setGauge("fastchat_store_write_queue", "Store jobs waiting for the writer thread.",
+                        [store = m_store.get()] { return double(store->writeQueueLength()); });
     connect(m_http.get(), &QAbstractHttpServer::newWebSocketConnection, this, [this] {
         while (m_http->hasPendingWebSocketConnections())
             accept(m_http->nextPendingWebSocketConnection());

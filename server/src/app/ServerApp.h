@@ -14,6 +14,8 @@ class QWebSocket;
 namespace fastchat::server {
 
 class AuthApi;
+class Metrics;
+class OpsApi;
 class Authenticator;
 class ChatApi;
 class ChatService;
@@ -49,6 +51,7 @@ private:
 
     ServerConfig m_config;
     std::unique_ptr<QLockFile> m_sqliteLock;
+    std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Authenticator> m_auth;
     std::unique_ptr<PasswordHasher> m_hasher;
@@ -62,6 +65,7 @@ private:
     std::unique_ptr<AuthApi> m_authApi;
     std::unique_ptr<UserApi> m_userApi;
     std::unique_ptr<ChatApi> m_chatApi;
+    std::unique_ptr<OpsApi> m_opsApi;
     std::unique_ptr<HttpServer> m_http;
     quint16 m_port = 0;
     bool m_stopping = false;

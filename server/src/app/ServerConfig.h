@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// What a server node needs to start, read from its command line.
+// What a server node or an admin command needs, read from (in increasing precedence)
+// the defaults, a config file, FASTCHAT_* environment variables and command-line flags.
+// A bad value stops start-up with a message that names the key and where it came from.
 #pragma once
 
 #include "auth/PasswordHasher.h"
@@ -14,19 +16,32 @@ namespace fastchat::server {
 
 struct ServerConfig
 {
-    enum class Command { Serve, Migrate };
-    Command command = Command::Serve;
+    // Exit codes a script can rely on.
+    enum ExitCode { Ok = 0, Failure = 1, Usage = 2, NotFound = 3, Conflict = 4 };
+
+    QString command = QStringLiteral("serve"); // serve, migrate, user, sessions, config
+    QStringList commandArguments; // after the command: "add alice alice@example.org", ...
+    bool passwordFromStdin = false;
+
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
     QString dataDir;
     DatabaseConfig database; // defaults to SQLite in dataDir
-    QString secretFile; // empty: <dataDir>/jwt-secret, created on first start
+    QString secretFile; // default <dataDir>/jwt-secret, created on first start
     PasswordHasher::Cost passwordCost = PasswordHasher::Cost::Interactive;
     int accessTokenTtlSeconds = 15 * 60;
+    int loginAttemptsPerMinute = 10; // per IP address and per account
+    int messagesPerSecond = 50; // per connection, with bursts of twice that
+    QStringList allowedOrigins; // WebSocket Origin allow-list; empty: only clients sending none
+    enum class LogFormat { Text, Json } logFormat = LogFormat::Text;
+    QByteArray metricsToken; // lets non-loopback scrapers read /metrics
+    QString configFile; // the file that was read, if any
+    QStringList sources; // "key=value (from ...)" for `config check`
 
-    // Parses argv. On --help or --version prints and sets *exitCode to 0; on an error
-    // prints a message naming the option and sets *exitCode to 2.
-    static std::optional<ServerConfig> fromArguments(const QStringList &arguments, int *exitCode);
+    // Parses argv and the environment. On --help or --version prints and sets *exitCode
+    // to Ok; on an error prints a message naming the key and sets *exitCode to Usage.
+    static std::optional<ServerConfig> load(const QStringList &arguments,
+                                            const QStringList &environment, int *exitCode);
 };
 
 } // namespace fastchat::server

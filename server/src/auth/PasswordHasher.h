@@ -28,6 +28,9 @@ public:
     void verify(const QString &password, const QString &storedHash,
                 std::function<void(bool matches, bool needsRehash)> done);
 
+    // On the calling thread: for the admin command line. Empty when out of memory.
+    QString hashBlocking(const QString &password) const { return hashNow(password.toUtf8()); }
+
     static constexpr qsizetype minPasswordLength = 8;
     static constexpr qsizetype maxPasswordBytes = 1024;
 

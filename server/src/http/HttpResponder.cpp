@@ -3,6 +3,7 @@
 
 #include "HttpServer.h"
 #include "app/Logging.h"
+#include "observability/Metrics.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,9 +13,11 @@ using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
-HttpResponder::HttpResponder(HttpServer *server, const QHttpServerRequest *request, QTcpSocket *socket)
-    : m_state(std::make_shared<State>(State{server, request, socket}))
+HttpResponder::HttpResponder(HttpServer *server, const QHttpServerRequest *request, QTcpSocket *socket,
+                             Metrics *metrics, const QByteArray &method, const QString &route)
+    : m_state(std::make_shared<State>(State{server, request, socket, metrics, method, route, {}}))
 {
+    m_state->started.start();
 }
 
 void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &contentType,
@@ -23,6 +26,9 @@ void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &co
     if (m_state->answered)
         return;
     m_state->answered = true;
+    if (m_state->metrics)
+        m_state->metrics->countRequest(m_state->method, m_state->route, status,
+                                       double(m_state->started.nsecsElapsed()) / 1e9);
     // The socket owns the request object: both are alive, or both are gone.
     if (!m_state->server || !m_state->socket || m_state->socket->state() != QAbstractSocket::ConnectedState) {
         qCDebug(lcHttp) << "client left before its answer was ready";

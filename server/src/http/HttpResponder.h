@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QJsonValue>
 #include <QList>
 #include <QPair>
@@ -17,13 +18,16 @@ class QHttpServerRequest;
 namespace fastchat::server {
 
 class HttpServer;
+class Metrics;
 
 class HttpResponder
 {
 public:
     using Headers = QList<QPair<QByteArray, QByteArray>>;
 
-    HttpResponder(HttpServer *server, const QHttpServerRequest *request, QTcpSocket *socket);
+    // `route` labels the request in the metrics (a pattern such as "/users/{id}").
+    HttpResponder(HttpServer *server, const QHttpServerRequest *request, QTcpSocket *socket,
+                  Metrics *metrics = nullptr, const QByteArray &method = {}, const QString &route = {});
 
     // JSON body with Content-Type application/json.
     void json(int status, const QJsonValue &body, const Headers &extra = {}) const;
@@ -40,6 +44,10 @@ private:
         QPointer<HttpServer> server;
         const QHttpServerRequest *request;
         QPointer<QTcpSocket> socket;
+        Metrics *metrics;
+        QByteArray method;
+        QString route;
+        QElapsedTimer started;
         bool answered = false;
     };
     std::shared_ptr<State> m_state;

@@ -3,6 +3,7 @@
 
 #include "app/Logging.h"
 #include "auth/Authenticator.h"
+#include "observability/Metrics.h"
 
 #include <QHttpServerRequest>
 #include <QUrlQuery>
@@ -35,13 +36,15 @@ QStringList splitPath(const QString &path)
 
 } // namespace
 
-HttpServer::HttpServer(Authenticator &auth, QObject *parent) : QAbstractHttpServer(parent), m_auth(auth)
+HttpServer::HttpServer(Authenticator &auth, Metrics &metrics, const QStringList &allowedOrigins,
+                       QObject *parent)
+    : QAbstractHttpServer(parent), m_auth(auth), m_metrics(metrics), m_allowedOrigins(allowedOrigins)
 {
 }
 
 void HttpServer::route(const QByteArray &method, const QString &pattern, Access access, Handler handler)
 {
-    m_routes.append(Route{method, splitPath(pattern), access, std::move(handler)});
+    m_routes.append(Route{method, pattern, splitPath(pattern), access, std::move(handler)});
 }
 
 bool HttpServer::matches(const Route &route, const QStringList &segments, QList<qint64> *ids)
@@ -65,21 +68,30 @@ bool HttpServer::matches(const Route &route, const QStringList &segments, QList<
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    HttpResponder responder(this, &request, socket);
     const QString path = request.url().path();
-    qCDebug(lcHttp) << methodName(request.method()) << path;
+    const QByteArray method = methodName(request.method());
+    qCDebug(lcHttp) << method << path;
 
     if (path == u"/ws")
-        return handleUpgrade(request, responder);
+        return handleUpgrade(request, HttpResponder(this, &request, socket, &m_metrics, method, u"/ws"_s));
+
+    // Labelled by route pattern (bounded), or "other" for paths that match none.
+    const QStringList segments = splitPath(path);
+    QList<qint64> ids;
+    QString label = u"other"_s;
+    for (const Route &route : std::as_const(m_routes)) {
+        if (matches(route, segments, &ids)) {
+            label = route.pattern;
+            break;
+        }
+    }
+    HttpResponder responder(this, &request, socket, &m_metrics, method, label);
 
     if (request.body().size() > maxBodyBytes) {
         responder.error(413, u"the request body is larger than 1 MiB"_s);
         return true;
     }
 
-    const QStringList segments = splitPath(path);
-    const QByteArray method = methodName(request.method());
-    QList<qint64> ids;
     QByteArrayList allowed;
     for (const Route &route : std::as_const(m_routes)) {
         if (!matches(route, segments, &ids))
@@ -122,6 +134,13 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, const HttpResp
                         {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}});
         return true;
     }
+    // Browsers send Origin; only the configured ones may connect (the seed allowed any).
+    const QByteArray origin = request.value("origin");
+    if (!origin.isEmpty() && !m_allowedOrigins.contains(QString::fromUtf8(origin))) {
+        responder.error(403, u"origin %1 is not allowed"_s.arg(QString::fromUtf8(origin).left(200)));
+        m_refusedUpgrade = true;
+        return false;
+    }
     // Refuse before the handshake, so a bad token gets a plain 401 (the seed's contract).
     const QByteArray header = request.value("authorization");
     const QByteArray queryToken = QUrlQuery(request.url()).queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
@@ -143,7 +162,8 @@ void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *s
         m_refusedUpgrade = false;
         return;
     }
-    HttpResponder(this, &request, socket).error(404, u"not found"_s);
+    HttpResponder(this, &request, socket, &m_metrics, methodName(request.method()), u"other"_s)
+            .error(404, u"not found"_s);
 }
 
 } // namespace fastchat::server

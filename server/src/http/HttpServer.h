@@ -17,6 +17,7 @@ class QWebSocket;
 namespace fastchat::server {
 
 class Authenticator;
+class Metrics;
 
 class HttpServer : public QAbstractHttpServer
 {
@@ -27,7 +28,10 @@ public:
 
     static constexpr qsizetype maxBodyBytes = 1024 * 1024;
 
-    HttpServer(Authenticator &auth, QObject *parent = nullptr);
+    // `allowedOrigins`: browser origins that may open a WebSocket (a client that sends no
+    // Origin, like the desktop client, is always allowed).
+    HttpServer(Authenticator &auth, Metrics &metrics, const QStringList &allowedOrigins,
+               QObject *parent = nullptr);
 
     // `pattern` is a path such as "/users/{id}"; {id} matches a positive integer.
     // Routes are tried in the order they were added.
@@ -46,6 +50,7 @@ private:
     struct Route
     {
         QByteArray method;
+        QString pattern;
         QStringList segments;
         Access access;
         Handler handler;
@@ -54,6 +59,8 @@ private:
     static bool matches(const Route &route, const QStringList &segments, QList<qint64> *ids);
 
     Authenticator &m_auth;
+    Metrics &m_metrics;
+    QStringList m_allowedOrigins;
     QList<Route> m_routes;
     bool m_refusedUpgrade = false;
 };

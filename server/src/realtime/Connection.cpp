@@ -86,6 +86,20 @@ void Connection::deliver(const Event &event)
     sendText(event.frame);
 }
 
+bool Connection::takeMessageToken(int perSecond)
+{
+    const double burst = 2.0 * perSecond;
+    if (m_messageTokens < 0) {
+        m_messageTokens = burst;
+        m_tokenClock.start();
+    }
+    m_messageTokens = std::min(burst, m_messageTokens + double(m_tokenClock.restart()) * perSecond / 1000.0);
+    if (m_messageTokens < 1)
+        return false;
+    m_messageTokens -= 1;
+    return true;
+}
+
 void Connection::beginResume()
 {
     m_resuming = true;

@@ -6,6 +6,7 @@
 
 #include "auth/Authenticator.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
 #include <QWebSocket>
@@ -34,6 +35,8 @@ public:
     qint64 userId() const { return m_auth.userId; }
     const QString &sessionId() const { return m_auth.sessionId; }
     bool isOpen() const { return m_open; }
+    // Token bucket for chat messages: `perSecond`, with bursts of twice that.
+    bool takeMessageToken(int perSecond);
 
     void send(FrameType type, const QJsonObject &payload);
     // A live event from the hub (held back while a resume is running).
@@ -60,6 +63,8 @@ private:
     quint64 m_id;
     AuthContext m_auth;
     bool m_open = true;
+    double m_messageTokens = -1;
+    QElapsedTimer m_tokenClock;
 
     bool m_resuming = false;
     int m_resumedCount = 0;

@@ -4,6 +4,7 @@
 #include "Connection.h"
 #include "Hub.h"
 #include "app/Logging.h"
+#include "observability/Metrics.h"
 #include "services/ChatService.h"
 #include "services/TypingTracker.h"
 #include "store/ChatQueries.h"
@@ -11,6 +12,7 @@
 #include "store/Store.h"
 #include "store/UserQueries.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <fastchat/Envelope.h>
 #include <fastchat/Frames.h>
@@ -27,8 +29,9 @@ constexpr qsizetype maxKnownUsers = 100000;
 } // namespace
 
 FrameHandler::FrameHandler(Store &store, Hub &hub, ChatService &chat, TypingTracker &typing,
-                           QObject *parent)
-    : QObject(parent), m_store(store), m_hub(hub), m_chat(chat), m_typing(typing)
+                           Metrics &metrics, int messagesPerSecond, QObject *parent)
+    : QObject(parent), m_store(store), m_hub(hub), m_chat(chat), m_typing(typing), m_metrics(metrics),
+      m_messagesPerSecond(messagesPerSecond)
 {
 }
 
@@ -48,6 +51,7 @@ QString FrameHandler::errorCode(const StoreError &error)
 void FrameHandler::sendError(Connection *connection, const QString &code, const QString &message,
                              const QString &clientId)
 {
+    m_metrics.countError(code);
     connection->send(FrameType::Error, ErrorFrame{code, message, clientId}.toJson());
 }
 
@@ -67,10 +71,20 @@ void FrameHandler::handle(Connection *connection, const QString &text)
                       payload.value(u"client_id").toString().left(NewMessage::maxClientIdBytes));
             return;
         }
+        if (!connection->takeMessageToken(m_messagesPerSecond)) {
+            sendError(connection, u"rate_limited"_s,
+                      u"more than %1 messages a second; slow down and send it again"_s.arg(m_messagesPerSecond),
+                      draft->clientId);
+            return;
+        }
         QPointer<Connection> origin(connection);
         const QString clientId = draft->clientId;
+        QElapsedTimer received;
+        received.start();
         m_chat.send(connection->userId(), draft.value(), connection->id(),
-                    [origin, clientId](Result<StoredMessage> result) {
+                    [this, origin, clientId, received](Result<StoredMessage> result) {
+                        if (result && !result->duplicate)
+                            m_metrics.deliveryLatency.observe(double(received.nsecsElapsed()) / 1e9);
                         if (!origin)
                             return; // the client will resume and re-send with its client_id
                         if (!result) {
@@ -78,6 +92,7 @@ void FrameHandler::handle(Connection *connection, const QString &text)
                             return;
                         }
                         const Message &m = result->message;
+                        ++m_metrics.acks;
                         origin->send(FrameType::Ack, Ack{clientId, m.id, m.conversationId, m.timestamp}.toJson());
                         // The sending socket gets the stored message too (the seed echoed
                         // it); a client that knows acks can match it by client_id.
@@ -102,7 +117,7 @@ void FrameHandler::handle(Connection *connection, const QString &text)
             return;
         }
         QPointer<Connection> origin(connection);
-        m_chat.markRead(connection->userId(), request.value(), [origin](Result<ReadOutcome> result) {
+        m_chat.markRead(connection->userId(), request.value(), [this, origin](Result<ReadOutcome> result) {
             if (!origin)
                 return;
             if (!result)

@@ -13,6 +13,7 @@ namespace fastchat::server {
 class ChatService;
 class Connection;
 class Hub;
+class Metrics;
 class Store;
 class TypingTracker;
 
@@ -20,15 +21,15 @@ class FrameHandler : public QObject
 {
     Q_OBJECT
 public:
-    FrameHandler(Store &store, Hub &hub, ChatService &chat, TypingTracker &typing,
-                 QObject *parent = nullptr);
+    FrameHandler(Store &store, Hub &hub, ChatService &chat, TypingTracker &typing, Metrics &metrics,
+                 int messagesPerSecond, QObject *parent = nullptr);
 
     void handle(Connection *connection, const QString &text);
     // Sends every message after `lastMessageId`, then resume_done.
     void resume(Connection *connection, qint64 lastMessageId);
 
-    static void sendError(Connection *connection, const QString &code, const QString &message,
-                          const QString &clientId = {});
+    void sendError(Connection *connection, const QString &code, const QString &message,
+                   const QString &clientId = {});
     static QString errorCode(const StoreError &error);
 
 private:
@@ -39,6 +40,8 @@ private:
     Hub &m_hub;
     ChatService &m_chat;
     TypingTracker &m_typing;
+    Metrics &m_metrics;
+    int m_messagesPerSecond;
     QSet<qint64> m_knownUsers; // receivers confirmed to exist (for typing)
 };
 

@@ -4,6 +4,7 @@
 #include "Connection.h"
 #include "app/Logging.h"
 #include "cluster/EventBus.h"
+#include "observability/Metrics.h"
 
 #include <QRandomGenerator>
 
@@ -11,8 +12,8 @@ using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
-Hub::Hub(EventBus &bus, QObject *parent)
-    : QObject(parent), m_bus(bus), m_nodeTag(QRandomGenerator::system()->generate())
+Hub::Hub(EventBus &bus, Metrics &metrics, QObject *parent)
+    : QObject(parent), m_bus(bus), m_metrics(metrics), m_nodeTag(QRandomGenerator::system()->generate())
 {
     connect(&m_bus, &EventBus::received, this, &Hub::deliverLocal);
 }
@@ -59,8 +60,11 @@ void Hub::deliverLocal(const Event &event)
         for (Connection *c : connections) {
             switch (event.kind) {
             case Event::Kind::Frame:
-                if (c->id() != event.skipConnection)
+                if (c->id() != event.skipConnection) {
                     c->deliver(event);
+                    if (event.messageId)
+                        ++m_metrics.messagesDelivered;
+                }
                 break;
             case Event::Kind::CloseSession:
                 if (c->sessionId() == event.sessionId)

@@ -15,12 +15,13 @@ namespace fastchat::server {
 
 class Connection;
 class EventBus;
+class Metrics;
 
 class Hub : public QObject
 {
     Q_OBJECT
 public:
-    explicit Hub(EventBus &bus, QObject *parent = nullptr);
+    Hub(EventBus &bus, Metrics &metrics, QObject *parent = nullptr);
 
     // Takes ownership; the connection is removed and deleted when it closes.
     void add(Connection *connection);
@@ -45,6 +46,7 @@ private:
     void remove(Connection *connection);
 
     EventBus &m_bus;
+    Metrics &m_metrics;
     QHash<qint64, QList<Connection *>> m_byUser;
     int m_count = 0;
     quint64 m_nodeTag;

@@ -17,7 +17,10 @@ namespace {
 constexpr int maxMessagesPerCommit = 256;
 } // namespace
 
-Store::Store(const DatabaseConfig &config, QObject *parent) : QObject(parent), m_config(config) { }
+Store::Store(const DatabaseConfig &config, Metrics *metrics, QObject *parent)
+    : QObject(parent), m_config(config), m_metrics(metrics)
+{
+}
 
 Store::~Store()
 {
@@ -33,8 +36,8 @@ bool Store::open(QString *error)
         if (!Migrations::apply(session, error))
             return false;
     }
-    m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s, maxMessagesPerCommit);
-    m_reader = std::make_unique<StoreThread>(m_config, u"fastchat-store-reader"_s, 1);
+    m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s, maxMessagesPerCommit, m_metrics);
+    m_reader = std::make_unique<StoreThread>(m_config, u"fastchat-store-reader"_s, 1, m_metrics);
     m_writer->start();
     m_reader->start();
     qCInfo(lcStore) << "storage ready:" << m_config.describe();

@@ -15,13 +15,15 @@
 
 namespace fastchat::server {
 
+class Metrics;
 class SqlSession;
 
 class Store : public QObject
 {
     Q_OBJECT
 public:
-    explicit Store(const DatabaseConfig &config, QObject *parent = nullptr);
+    // `metrics` (optional) gets the duration of every transaction.
+    explicit Store(const DatabaseConfig &config, Metrics *metrics = nullptr, QObject *parent = nullptr);
     ~Store() override;
 
     // Connects, applies migrations and starts the threads. Blocking: call at start-up.
@@ -49,6 +51,15 @@ public:
         m_reader->post([&](SqlSession &session) { promise.set_value(job(session)); });
         return future.get();
     }
+    // Blocks until the writer thread has run `job`: for the admin command line only.
+    template <typename T>
+    Result<T> writeNow(std::function<Result<T>(SqlSession &)> job)
+    {
+        std::promise<Result<T>> promise;
+        auto future = promise.get_future();
+        m_writer->post([&](SqlSession &session) { promise.set_value(job(session)); });
+        return future.get();
+    }
     // Group-committed on the writer thread; `done` runs on this object's thread after
     // the commit.
     void writeMessage(qint64 senderId, const NewMessage &draft,
@@ -70,6 +81,7 @@ private:
     }
 
     DatabaseConfig m_config;
+    Metrics *m_metrics;
     std::unique_ptr<StoreThread> m_writer;
     std::unique_ptr<StoreThread> m_reader;
 };

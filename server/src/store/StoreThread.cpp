@@ -4,13 +4,16 @@
 #include "MessageWriter.h"
 #include "SqlSession.h"
 #include "app/Logging.h"
+#include "observability/Metrics.h"
+
+#include <QElapsedTimer>
 
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
-StoreThread::StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch)
-    : m_config(config), m_name(name), m_maxBatch(maxBatch)
+StoreThread::StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics)
+    : m_config(config), m_name(name), m_maxBatch(maxBatch), m_metrics(metrics)
 {
     setObjectName(name);
 }
@@ -79,13 +82,19 @@ void StoreThread::run()
                 m_queue.pop_front();
             }
         }
+        QElapsedTimer timer;
+        timer.start();
         if (!batch.empty()) {
             writer.write(session, batch);
             batch.clear();
+            if (m_metrics)
+                ++m_metrics->groupCommits;
         } else {
             session.ensureOpen();
             job(session);
         }
+        if (m_metrics)
+            m_metrics->databaseTransaction.observe(double(timer.nsecsElapsed()) / 1e9);
     }
 }
 

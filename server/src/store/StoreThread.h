@@ -16,6 +16,7 @@
 
 namespace fastchat::server {
 
+class Metrics;
 class SqlSession;
 
 using StoreJob = std::function<void(SqlSession &)>;
@@ -23,7 +24,7 @@ using StoreJob = std::function<void(SqlSession &)>;
 class StoreThread : public QThread
 {
 public:
-    StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch);
+    StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics);
     ~StoreThread() override;
 
     void post(StoreJob job);
@@ -41,6 +42,7 @@ private:
     DatabaseConfig m_config;
     QString m_name;
     int m_maxBatch;
+    Metrics *m_metrics;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Item> m_queue;

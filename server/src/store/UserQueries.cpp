@@ -90,7 +90,7 @@ Result<UserRecord> findByUsername(SqlSession &s, const QString &username)
     return findOne(s, u"lower(username) = lower(?)"_s, username);
 }
 
-Result<QList<User>> list(SqlSession &s, const QString &search, qint64 afterId, int limit)
+Result<QList<UserRecord>> list(SqlSession &s, const QString &search, qint64 afterId, int limit)
 {
     QString where = u"deleted_at IS NULL AND id > ?"_s;
     if (!search.isEmpty())
@@ -106,9 +106,9 @@ Result<QList<User>> list(SqlSession &s, const QString &search, qint64 afterId, i
     q.addBindValue(limit);
     if (!s.exec(q))
         return s.lastError();
-    QList<User> users;
+    QList<UserRecord> users;
     while (q.next())
-        users.append(readRecord(q).user);
+        users.append(readRecord(q));
     q.finish();
     return users;
 }

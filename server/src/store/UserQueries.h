@@ -37,7 +37,7 @@ Result<UserRecord> findById(SqlSession &s, qint64 id);
 Result<UserRecord> findByEmail(SqlSession &s, const QString &email);
 Result<UserRecord> findByUsername(SqlSession &s, const QString &username);
 // Ordered by id; `search` matches a part of the username, without regard to case.
-Result<QList<User>> list(SqlSession &s, const QString &search, qint64 afterId, int limit);
+Result<QList<UserRecord>> list(SqlSession &s, const QString &search, qint64 afterId, int limit);
 Result<UserRecord> update(SqlSession &s, qint64 id, const UserChanges &changes);
 // Soft delete: the row stays for the messages that refer to it, the name and address
 // are freed, and every session is revoked.
