@@ -22,6 +22,10 @@
 #include "store/Store.h"
 
 #include <QDir>
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QTcpServer>
 #include <QTimer>
 #include <QUrlQuery>
@@ -114,11 +118,39 @@ bool ServerApp::start(QString *error)
             accept(m_http->nextPendingWebSocketConnection());
     });
 
+    if (!m_config.tlsCertificate.isEmpty() && !setUpTls(error))
+        return false;
     m_port = m_http->listen(m_config.listenAddress, m_config.port);
     if (m_port == 0) {
         *error = u"cannot listen on %1:%2"_s.arg(m_config.listenAddress.toString()).arg(m_config.port);
         return false;
     }
+    return true;
+}
+
+bool ServerApp::setUpTls(QString *error)
+{
+    QFile certFile(m_config.tlsCertificate);
+    QFile keyFile(m_config.tlsKey);
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read the TLS certificate or key"_s;
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull()) {
+        *error = u"tls_cert or tls_key: not a PEM certificate and RSA or EC private key"_s;
+        return false;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_http->sslSetup(tls);
+    qCInfo(lcServer) << "TLS on: HTTPS and WSS with" << chain.first().subjectDisplayName();
     return true;
 }
 

@@ -48,6 +48,7 @@ signals:
 
 private:
     void accept(std::unique_ptr<QWebSocket> socket);
+    bool setUpTls(QString *error);
 
     ServerConfig m_config;
     std::unique_ptr<QLockFile> m_sqliteLock;

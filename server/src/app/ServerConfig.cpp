@@ -127,6 +127,20 @@ const QList<Setting> &settings()
              c.metricsToken = value.toUtf8();
              return {};
          }},
+        {u"tls_cert"_s, u"file"_s, u"PEM certificate (chain): serve HTTPS and WSS on the port (needs --tls-key)."_s,
+         [](ServerConfig &c, const QString &value) -> QString {
+             if (!QFileInfo(value).isReadable())
+                 return u"cannot read %1"_s.arg(value);
+             c.tlsCertificate = value;
+             return {};
+         }},
+        {u"tls_key"_s, u"file"_s, u"PEM private key for --tls-cert."_s,
+         [](ServerConfig &c, const QString &value) -> QString {
+             if (!QFileInfo(value).isReadable())
+                 return u"cannot read %1"_s.arg(value);
+             c.tlsKey = value;
+             return {};
+         }},
         {u"log_format"_s, u"format"_s, u"text (default, for a terminal) or json (one object per line, for a journal)."_s,
          [](ServerConfig &c, const QString &value) -> QString {
              if (value == u"text")
@@ -282,6 +296,11 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
         databaseSet |= key == u"database";
         secretSet |= key == u"secret_file";
         config.sources << u"%1 from %2"_s.arg(key, source);
+    }
+    if (config.tlsCertificate.isEmpty() != config.tlsKey.isEmpty()) {
+        printError(u"tls_cert and tls_key go together: give both or neither"_s);
+        *exitCode = Usage;
+        return std::nullopt;
     }
     if (!databaseSet)
         config.database = DatabaseConfig::sqliteFile(config.dataDir + u"/fastchat.db"_s);

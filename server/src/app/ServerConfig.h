@@ -35,6 +35,8 @@ struct ServerConfig
     QStringList allowedOrigins; // WebSocket Origin allow-list; empty: only clients sending none
     enum class LogFormat { Text, Json } logFormat = LogFormat::Text;
     QByteArray metricsToken; // lets non-loopback scrapers read /metrics
+    QString tlsCertificate; // PEM; with tlsKey, the port speaks HTTPS and WSS
+    QString tlsKey;
     QString configFile; // the file that was read, if any
     QStringList sources; // "key=value (from ...)" for `config check`
 
