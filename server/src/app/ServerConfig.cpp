@@ -4,7 +4,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QSettings>
+#include <QFile>
 #include <QStandardPaths>
 #include <QUrl>
 #include <cstdio>
@@ -155,6 +155,34 @@ const QList<Setting> &settings()
     return list;
 }
 
+// `key = value` lines; '#' starts a comment line; a value may be in double quotes.
+std::optional<QList<QPair<QString, QString>>> readConfigFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = file.errorString();
+        return std::nullopt;
+    }
+    QList<QPair<QString, QString>> entries;
+    int lineNumber = 0;
+    while (!file.atEnd()) {
+        ++lineNumber;
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#'))
+            continue;
+        const qsizetype eq = line.indexOf(u'=');
+        if (eq <= 0) {
+            *error = u"line %1 is not 'key = value'"_s.arg(lineNumber);
+            return std::nullopt;
+        }
+        QString value = line.mid(eq + 1).trimmed();
+        if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
+            value = value.mid(1, value.size() - 2);
+        entries.append({line.left(eq).trimmed(), value});
+    }
+    return entries;
+}
+
 QString commandHelp(const QString &command)
 {
     if (command == u"serve")
@@ -245,13 +273,14 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
             *exitCode = Usage;
             return std::nullopt;
         }
-        QSettings file(config.configFile, QSettings::IniFormat);
-        if (file.status() != QSettings::NoError) {
-            printError(u"config file %1 is not in key = value form"_s.arg(config.configFile));
+        QString error;
+        const auto entries = readConfigFile(config.configFile, &error);
+        if (!entries) {
+            printError(u"config file %1: %2"_s.arg(config.configFile, error));
             *exitCode = Usage;
             return std::nullopt;
         }
-        for (const QString &key : file.childKeys()) {
+        for (const auto &[key, value] : *entries) {
             const auto known = std::find_if(settings().cbegin(), settings().cend(),
                                             [&key](const Setting &s) { return s.key == key; });
             if (known == settings().cend()) {
@@ -259,11 +288,7 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
                 *exitCode = Usage;
                 return std::nullopt;
             }
-            const QVariant value = file.value(key);
-            // QSettings splits unquoted values at commas into lists.
-            const QString text = value.typeId() == QMetaType::QStringList ? value.toStringList().join(u',')
-                                                                          : value.toString();
-            chosen.insert(key, {text.trimmed(), u"config file "_s + config.configFile});
+            chosen.insert(key, {value, u"config file "_s + config.configFile});
         }
     }
     for (qsizetype i = 0; i < settings().size(); ++i) {
