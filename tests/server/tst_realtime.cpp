@@ -322,6 +322,45 @@ private slots:
         FC_NO_VIOLATIONS(third);
     }
 
+    void resumeDuringLiveTrafficDeliversEveryMessageOnce_data() { addDriverRows(); }
+    void resumeDuringLiveTrafficDeliversEveryMessageOnce()
+    {
+        QFETCH(QString, driver);
+        TestEnv env;
+        FC_START(env, driver);
+        FC_USER(alice, env, u"alice"_s);
+        FC_USER(bob, env, u"bob"_s);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY2(!env.sendMessage(alice, bob, u"before %1"_s.arg(i)).isEmpty(), qPrintable(env.error()));
+        FC_WS(aliceWs, env, alice);
+        const int live = 40;
+        for (int i = 0; i < live; ++i)
+            aliceWs->sendFrame(u"chat_message"_s, chat(bob.id, u"during %1"_s.arg(i), u"during-%1"_s.arg(i)));
+        // Bob resumes from 0 while alice's messages are being stored.
+        FC_WS(bobWs, env, bob, WsClient::Auth::Header, u"last_message_id=0"_s);
+        for (int i = 0; i < live; ++i)
+            QVERIFY2(!aliceWs->waitForPayload(u"ack"_s).isEmpty(), qPrintable(u"ack %1 missing"_s.arg(i)));
+        QTRY_VERIFY_WITH_TIMEOUT(chatIdsOf(bobWs->log()).size() >= 5 + live, 10000);
+        QVERIFY(bobWs->expectNoFrame(u"nothing"_s, 1000)); // let any duplicate arrive
+
+        const QList<QJsonObject> log = bobWs->log();
+        const QList<qint64> ids = chatIdsOf(log);
+        QCOMPARE(ids.size(), 5 + live);
+        QCOMPARE(QSet<qint64>(ids.begin(), ids.end()).size(), ids.size()); // none twice
+        const QStringList types = typesOf(log);
+        QCOMPARE(types.count(u"resume_done"_s), 1);
+        const qsizetype doneAt = types.indexOf(u"resume_done"_s);
+        const qint64 doneId = log.at(doneAt)[u"payload"].toObject()[u"last_message_id"].toInteger();
+        const QList<qint64> before = chatIdsOf(log.mid(0, doneAt));
+        const QList<qint64> after = chatIdsOf(log.mid(doneAt + 1));
+        QCOMPARE(log.at(doneAt)[u"payload"].toObject()[u"count"].toInteger(), before.size());
+        QVERIFY(std::is_sorted(before.begin(), before.end()));
+        QVERIFY(before.isEmpty() || before.last() == doneId);
+        for (qint64 id : after)
+            QVERIFY2(id > doneId, "a live message after resume_done was already part of the resume");
+        QVERIFY(std::is_sorted(after.begin(), after.end()));
+    }
+
     void lastMessageIdOnConnectResumesAtOnce_data()
     {
         QTest::addColumn<QString>("driver");
@@ -681,6 +720,20 @@ private slots:
         QVERIFY2(aliceOther->waitForClosed(10000), "the deleted user's second socket stayed open");
         QCOMPARE(aliceOther->closeCode(), 1008);
         QVERIFY(bobWs->pingPong());
+    }
+
+    void sigtermClosesSocketsWith1001AndTheServerExits_data() { addDriverRows(); }
+    void sigtermClosesSocketsWith1001AndTheServerExits()
+    {
+        QFETCH(QString, driver);
+        TestEnv env;
+        FC_START(env, driver);
+        FC_USER(alice, env, u"alice"_s);
+        FC_WS(ws, env, alice);
+        QVERIFY(ws->pingPong());
+        QVERIFY2(env.server().stop(), "fastchat-server did not exit within 10 s of SIGTERM");
+        QVERIFY2(ws->waitForClosed(10000), "the socket did not close when the server stopped");
+        QCOMPARE(ws->closeCode(), 1001);
     }
 
     void logoutClosesThatSessionsSocketsWith1008_data() { addDriverRows(); }

@@ -115,6 +115,10 @@ bool TestEnv::start(const QString &driver, const QByteArray &secret)
 
 bool TestEnv::restart()
 {
+    if (m_server->isRunning() && !m_server->stop()) {
+        m_error = u"fastchat-server did not exit within 10 s of SIGTERM"_s;
+        return false;
+    }
     m_server = std::make_unique<ServerProcess>();
     ServerProcess::Options options;
     options.dataDir = m_dataDir.path();
