@@ -341,7 +341,7 @@ private slots:
         for (int i = 0; i < live; ++i)
             QVERIFY2(!aliceWs->waitForPayload(u"ack"_s).isEmpty(), qPrintable(u"ack %1 missing"_s.arg(i)));
         QTRY_VERIFY_WITH_TIMEOUT(chatIdsOf(bobWs->log()).size() >= 5 + live, 10000);
-        QVERIFY(bobWs->expectNoFrame(u"nothing"_s, 1000)); // let any duplicate arrive
+        QTest::qWait(1000); // let any duplicate arrive
 
         const QList<QJsonObject> log = bobWs->log();
         const QList<qint64> ids = chatIdsOf(log);
