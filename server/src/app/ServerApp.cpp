@@ -90,7 +90,7 @@ bool ServerApp::start(QString *error)
     m_hub = std::make_unique<Hub>(*m_bus, *m_metrics);
     m_presence = std::make_unique<Presence>(*m_store, *m_hub);
     m_typing = std::make_unique<TypingTracker>(*m_hub);
-    m_chat = std::make_unique<ChatService>(*m_store, *m_hub, *m_presence, *m_typing);
+    m_chat = std::make_unique<ChatService>(*m_store, *m_hub, *m_presence, *m_typing, *m_metrics);
     m_sessions = std::make_unique<SessionService>(*m_store, *m_auth, *m_hub);
     m_frames = std::make_unique<FrameHandler>(*m_store, *m_hub, *m_chat, *m_typing, *m_metrics,
                                               m_config.messagesPerSecond);

@@ -3,6 +3,7 @@
 
 #include "Presence.h"
 #include "TypingTracker.h"
+#include "observability/Metrics.h"
 #include "realtime/Hub.h"
 #include "store/SqlSession.h"
 #include "store/Store.h"
@@ -14,8 +15,8 @@ using namespace Qt::StringLiterals;
 namespace fastchat::server {
 
 ChatService::ChatService(Store &store, Hub &hub, Presence &presence, TypingTracker &typing,
-                         QObject *parent)
-    : QObject(parent), m_store(store), m_hub(hub), m_presence(presence), m_typing(typing)
+                         Metrics &metrics, QObject *parent)
+    : QObject(parent), m_store(store), m_hub(hub), m_presence(presence), m_typing(typing), m_metrics(metrics)
 {
 }
 
@@ -33,6 +34,7 @@ void ChatService::send(qint64 senderId, const NewMessage &draft, quint64 fromCon
     }
     m_store.writeMessage(senderId, draft, [this, fromConnection, done](Result<StoredMessage> result) {
         if (result && !result->duplicate) {
+            ++m_metrics.messagesStored;
             const Message &m = result->message;
             Event event;
             event.userIds = {m.senderId, m.receiverId};

@@ -14,6 +14,7 @@
 namespace fastchat::server {
 
 class Hub;
+class Metrics;
 class Presence;
 class Store;
 class TypingTracker;
@@ -22,7 +23,7 @@ class ChatService : public QObject
 {
     Q_OBJECT
 public:
-    ChatService(Store &store, Hub &hub, Presence &presence, TypingTracker &typing,
+    ChatService(Store &store, Hub &hub, Presence &presence, TypingTracker &typing, Metrics &metrics,
                 QObject *parent = nullptr);
 
     // `done` runs after the commit. `fromConnection` (0 for REST) is not sent the
@@ -44,6 +45,7 @@ private:
     Hub &m_hub;
     Presence &m_presence;
     TypingTracker &m_typing;
+    Metrics &m_metrics;
 };
 
 } // namespace fastchat::server

@@ -72,18 +72,34 @@ void SessionService::refresh(const QString &refreshToken, std::function<void(Res
     const QString presented = refreshHash(refreshToken.mid(dot + 1));
     const QString secret = TokenService::randomToken(32);
     const qint64 expires = QDateTime::currentMSecsSinceEpoch() + refreshLifetimeMs;
-    m_store.write<RefreshOutcome>(
-            [=](SqlSession &s) {
-                return SessionQueries::rotate(s, sessionId, presented, refreshHash(secret), expires);
+    struct Refreshed
+    {
+        RefreshOutcome outcome;
+        QJsonObject user;
+    };
+    m_store.write<Refreshed>(
+            [=](SqlSession &s) -> Result<Refreshed> {
+                auto outcome = SessionQueries::rotate(s, sessionId, presented, refreshHash(secret), expires);
+                if (!outcome)
+                    return outcome.error();
+                Refreshed r{outcome.value(), {}};
+                if (r.outcome.kind == RefreshOutcome::Rotated) {
+                    auto user = UserQueries::findById(s, r.outcome.userId);
+                    if (!user)
+                        return user.error();
+                    r.user = user->user.toJson();
+                }
+                return r;
             },
-            [=](Result<RefreshOutcome> outcome) {
-                if (!outcome) {
-                    done(outcome.error());
+            [=](Result<Refreshed> refreshed) {
+                if (!refreshed) {
+                    done(refreshed.error());
                     return;
                 }
+                const RefreshOutcome *outcome = &refreshed->outcome;
                 switch (outcome->kind) {
                 case RefreshOutcome::Rotated:
-                    done(sessionJson(outcome->userId, sessionId, sessionId + u'.' + secret, {}));
+                    done(sessionJson(outcome->userId, sessionId, sessionId + u'.' + secret, refreshed->user));
                     return;
                 case RefreshOutcome::Reused:
                     // Someone holds a copy of an old token: end the session for everyone.

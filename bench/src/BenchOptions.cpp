@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "BenchOptions.h"
+
+#include <QCommandLineParser>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::bench {
+
+std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QString *error)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+            u"Fast-Chat load generator. Modes:\n"
+            "  capacity  pairs of users, each sender keeps --inflight messages unacknowledged\n"
+            "  rate      a fixed total send rate (--rate per second) over the pairs\n"
+            "  sockets   open --sockets idle authenticated WebSockets and hold them\n"
+            "Latency is send-to-receive, measured in this process for every message."_s);
+    p.addHelpOption();
+    p.addPositionalArgument(u"mode"_s, u"capacity, rate or sockets"_s);
+    const QCommandLineOption server(u"server"_s, u"Server base URL (repeat for several nodes)."_s, u"url"_s);
+    const QCommandLineOption pairs(u"pairs"_s, u"Sender/receiver pairs (default 50)."_s, u"n"_s, u"50"_s);
+    const QCommandLineOption inflight(u"inflight"_s, u"Unacknowledged messages per sender (default 8)."_s, u"n"_s, u"8"_s);
+    const QCommandLineOption rate(u"rate"_s, u"Messages per second in rate mode (default 1000)."_s, u"n"_s, u"1000"_s);
+    const QCommandLineOption seconds(u"seconds"_s, u"Measured duration (default 15)."_s, u"s"_s, u"15"_s);
+    const QCommandLineOption warmup(u"warmup"_s, u"Unmeasured seconds first (default 2)."_s, u"s"_s, u"2"_s);
+    const QCommandLineOption sockets(u"sockets"_s, u"Sockets to hold in sockets mode (default 1000)."_s, u"n"_s, u"1000"_s);
+    const QCommandLineOption bytes(u"content-bytes"_s, u"Message size (default 64)."_s, u"n"_s, u"64"_s);
+    const QCommandLineOption prefix(u"user-prefix"_s, u"Prefix of the bench accounts (default bench)."_s, u"name"_s, u"bench"_s);
+    p.addOptions({server, pairs, inflight, rate, seconds, warmup, sockets, bytes, prefix});
+    if (!p.parse(arguments)) {
+        *error = p.errorText();
+        return std::nullopt;
+    }
+    if (p.isSet(u"help"_s)) {
+        *error = p.helpText();
+        return std::nullopt;
+    }
+    BenchOptions o;
+    const QString mode = p.positionalArguments().value(0, u"capacity"_s);
+    if (mode == u"capacity")
+        o.mode = Mode::Capacity;
+    else if (mode == u"rate")
+        o.mode = Mode::Rate;
+    else if (mode == u"sockets")
+        o.mode = Mode::Sockets;
+    else {
+        *error = u"unknown mode '%1'"_s.arg(mode);
+        return std::nullopt;
+    }
+    for (const QString &s : p.values(server))
+        o.servers << QUrl(s);
+    if (o.servers.isEmpty())
+        o.servers << QUrl(u"http://127.0.0.1:8080"_s);
+    bool ok = true;
+    const auto number = [&](const QCommandLineOption &opt, int *out) {
+        bool good = false;
+        const int v = p.value(opt).toInt(&good);
+        if (!good || v < 0)
+            ok = false;
+        else
+            *out = v;
+    };
+    number(pairs, &o.pairs);
+    number(inflight, &o.inflight);
+    number(rate, &o.rate);
+    number(seconds, &o.seconds);
+    number(warmup, &o.warmupSeconds);
+    number(sockets, &o.sockets);
+    number(bytes, &o.contentBytes);
+    o.userPrefix = p.value(prefix);
+    if (!ok) {
+        *error = u"numbers must be non-negative integers"_s;
+        return std::nullopt;
+    }
+    return o;
+}
+
+} // namespace fastchat::bench

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// fastchat-bench: prepares accounts, runs one load mode, prints one result line (JSON)
+// that bench/run-*.sh collect into tables.
+#include "Accounts.h"
+#include "BenchOptions.h"
+#include "ChatLoad.h"
+#include "IdleSockets.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cstdio>
+
+using namespace fastchat::bench;
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QString error;
+    const auto options = BenchOptions::parse(app.arguments(), &error);
+    if (!options) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return error.startsWith(u"Usage") ? 0 : 2;
+    }
+    const int accountsNeeded = options->mode == BenchOptions::Mode::Sockets
+            ? std::min(options->sockets, 1000)
+            : 2 * options->pairs;
+    const QList<Account> accounts = prepareAccounts(options->servers, options->userPrefix,
+                                                    accountsNeeded, options->password);
+    if (accounts.isEmpty())
+        return 1;
+
+    if (options->mode == BenchOptions::Mode::Sockets) {
+        const int open = holdIdleSockets(accounts, options->sockets, options->seconds);
+        std::printf("%s\n", QJsonDocument(QJsonObject{{u"mode"_s, u"sockets"_s}, {u"open"_s, open}})
+                                    .toJson(QJsonDocument::Compact).constData());
+        return open == options->sockets ? 0 : 1;
+    }
+
+    ChatLoad load(*options, accounts);
+    const ChatResult r = load.run();
+    const QJsonObject line{
+            {u"mode"_s, options->mode == BenchOptions::Mode::Capacity ? u"capacity"_s : u"rate"_s},
+            {u"pairs"_s, options->pairs},
+            {u"inflight"_s, options->inflight},
+            {u"target_rate"_s, options->mode == BenchOptions::Mode::Rate ? options->rate : 0},
+            {u"seconds"_s, r.seconds},
+            {u"sent"_s, r.sent},
+            {u"acked"_s, r.acked},
+            {u"received"_s, r.received},
+            {u"errors"_s, r.errors},
+            {u"acked_per_s"_s, r.seconds > 0 ? double(r.acked) / r.seconds : 0},
+            {u"delivered_per_s"_s, r.seconds > 0 ? double(r.received) / r.seconds : 0},
+            {u"p50_ms"_s, r.p50},
+            {u"p99_ms"_s, r.p99},
+            {u"p999_ms"_s, r.p999},
+            {u"max_ms"_s, r.max},
+    };
+    std::printf("%s\n", QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
+    return r.errors == 0 ? 0 : 1;
+}
