@@ -1,0 +1,1002 @@
+// SPDX-License-Identifier: MIT
+#include "ChatClient.h"
+
+#include "ApiClient.h"
+#include "ConversationListModel.h"
+#include "Format.h"
+#include "KeyStore.h"
+#include "Logging.h"
+#include "MessageListModel.h"
+#include "Session.h"
+#include "SocketClient.h"
+#include "TypingNotifier.h"
+#include "UserSearchModel.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJSEngine>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace fastchat::client {
+
+namespace {
+
+QPointer<ChatClient> qmlInstance;
+
+constexpr qint64 typingTimeoutMs = 7000; // the server sends "false" after 6 s itself
+constexpr int maxSyncDelayMs = 30000;
+
+} // namespace
+
+const QUrl ChatClient::defaultServerUrl(u"http://127.0.0.1:8080"_s);
+
+ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
+    : QObject(parent),
+      m_options(options),
+      m_api(new ApiClient(this)),
+      m_keys(new KeyStore(this)),
+      m_session(new Session(m_api, m_keys, this)),
+      m_socket(new SocketClient(m_session, this)),
+      m_typing(new TypingNotifier([this](qint64 peer, bool typing) { m_socket->sendTyping(peer, typing); }, this)),
+      m_cache(std::make_unique<LocalCache>()),
+      m_conversations(new ConversationListModel(this)),
+      m_search(new UserSearchModel(this))
+{
+    if (m_options.profile.isEmpty())
+        m_options.profile = u"default"_s;
+    m_api->setTokenProvider(m_session);
+    setServerUrl(m_options.serverUrl.isValid() ? m_options.serverUrl : defaultServerUrl);
+
+    connect(m_session, &Session::expired, this, [this](const QString &reason) { leaveSignedIn(reason, true); });
+    connect(m_session, &Session::keychainProblemChanged, this, &ChatClient::keychainProblemChanged);
+    connect(m_session, &Session::tokensChanged, this, [this] {
+        // The server's word on who we are (a restored session only knew the saved name).
+        const User &user = m_session->user();
+        if (user.id == m_me.id && user.username != m_me.username) {
+            m_me = user;
+            Q_EMIT currentUserChanged();
+            saveProfile();
+        }
+    });
+
+    connect(m_socket, &SocketClient::stateChanged, this, [this] {
+        if (m_socket->state() == SocketClient::State::Waiting)
+            m_countdown.start();
+        else
+            m_countdown.stop();
+        Q_EMIT connectionChanged();
+    });
+    connect(m_socket, &SocketClient::nextAttemptChanged, this, &ChatClient::connectionChanged);
+    m_countdown.setInterval(1s);
+    connect(&m_countdown, &QTimer::timeout, this, &ChatClient::connectionChanged);
+    connect(m_socket, &SocketClient::messageReceived, this, &ChatClient::onMessage);
+    connect(m_socket, &SocketClient::acknowledged, this, &ChatClient::onAck);
+    connect(m_socket, &SocketClient::readReceiptReceived, this, &ChatClient::onReadReceipt);
+    connect(m_socket, &SocketClient::userStatusReceived, this, &ChatClient::onUserStatus);
+    connect(m_socket, &SocketClient::typingReceived, this, &ChatClient::onTyping);
+    connect(m_socket, &SocketClient::sendFailed, this, &ChatClient::onSendFailed);
+    connect(m_socket, &SocketClient::resumed, this, [this] {
+        if (m_cache->isOpen())
+            m_cache->setLastMessageId(m_socket->lastMessageId());
+        // Presence and unread counts may have changed while we were away.
+        syncConversations();
+        markCurrentRead();
+    });
+    connect(m_socket, &SocketClient::sessionRefused, this,
+            [this](const QString &) { leaveSignedIn(u"Your session has ended. Please sign in again."_s, true); });
+
+    connect(m_conversations, &ConversationListModel::unreadTotalChanged, this, &ChatClient::unreadTotalChanged);
+    // The header follows the row of the current peer (presence, typing).
+    connect(m_conversations, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
+        const int row = m_conversations->rowOf(m_current);
+        if (row >= from.row() && row <= to.row())
+            Q_EMIT currentPeerStatusChanged();
+    });
+
+    m_search->setSearch([this](const QString &query, auto done) {
+        const quint64 generation = m_generation;
+        m_api->searchUsers(query, UserSearchModel::resultLimit, this,
+                           [this, done, generation](ApiResult<QList<User>> result) {
+            if (generation != m_generation)
+                return;
+            if (result.ok()) {
+                for (const User &u : *result.value)
+                    m_users.insert(u.id, u);
+            }
+            done(result.ok(), result.value.value_or(QList<User>()), result.error.message);
+        });
+    });
+
+    m_typingSweep.setInterval(1s);
+    connect(&m_typingSweep, &QTimer::timeout, this, &ChatClient::sweepTyping);
+    m_markRead.setSingleShot(true);
+    m_markRead.setInterval(150ms);
+    connect(&m_markRead, &QTimer::timeout, this, &ChatClient::markCurrentRead);
+    m_syncRetry.setSingleShot(true);
+    connect(&m_syncRetry, &QTimer::timeout, this, &ChatClient::syncConversations);
+}
+
+ChatClient::~ChatClient()
+{
+    m_socket->stop();
+}
+
+ChatClient *ChatClient::create(QQmlEngine *, QJSEngine *)
+{
+    ChatClient *client = qmlInstance.data();
+    if (!client) {
+        client = new ChatClient();
+        qmlInstance = client;
+    } else {
+        QJSEngine::setObjectOwnership(client, QJSEngine::CppOwnership);
+    }
+    return client;
+}
+
+void ChatClient::setQmlInstance(ChatClient *client)
+{
+    qmlInstance = client;
+    if (client)
+        QJSEngine::setObjectOwnership(client, QJSEngine::CppOwnership);
+}
+
+QString ChatClient::version() const
+{
+    return QStringLiteral(FASTCHAT_VERSION);
+}
+
+// ---- sign-in and sign-out ---------------------------------------------------------------
+
+QString ChatClient::profileDir() const
+{
+    QString base = m_options.dataDir;
+    if (base.isEmpty())
+        base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(base).filePath(m_options.profile);
+}
+
+QString ChatClient::cacheFile(qint64 userId) const
+{
+    const QByteArray server =
+            QCryptographicHash::hash(m_serverUrl.toString().toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
+    return QDir(profileDir()).filePath(u"cache-%1-%2.sqlite"_s.arg(QString::fromLatin1(server)).arg(userId));
+}
+
+QString ChatClient::keychainKey() const
+{
+    return u"%1/%2"_s.arg(m_options.profile, m_serverUrl.toString());
+}
+
+void ChatClient::loadProfile()
+{
+    QFile file(QDir(profileDir()).filePath(u"profile.json"_s));
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    const QJsonObject profile = QJsonDocument::fromJson(file.readAll()).object();
+    const QUrl server(profile.value(u"server_url").toString());
+    if (!m_options.serverUrl.isValid() && server.isValid())
+        setServerUrl(server);
+    const auto user = User::fromJson(profile.value(u"user").toObject());
+    if (user && server == m_serverUrl)
+        m_savedUser = user.value();
+}
+
+void ChatClient::saveProfile()
+{
+    // Who signed in last and where: nothing secret (the refresh token is in the keychain).
+    QDir().mkpath(profileDir());
+    QSaveFile file(QDir(profileDir()).filePath(u"profile.json"_s));
+    if (!file.open(QIODevice::WriteOnly))
+        return;
+    QJsonObject profile{{u"server_url"_s, m_serverUrl.toString()}};
+    if (m_me.id)
+        profile.insert(u"user"_s, QJsonObject{{u"id"_s, m_me.id}, {u"username"_s, m_me.username}});
+    file.write(QJsonDocument(profile).toJson());
+    file.commit();
+}
+
+void ChatClient::start()
+{
+    loadProfile();
+    if (!m_options.useKeychain || m_savedUser.id == 0)
+        return;
+    setRestoring(true);
+    const quint64 generation = m_generation;
+    m_keys->read(keychainKey(), this, [this, generation](const std::optional<QString> &secret, const QString &error) {
+        setRestoring(false);
+        if (generation != m_generation || m_signedIn)
+            return; // the user signed in by hand meanwhile
+        if (!error.isEmpty()) {
+            setNotice(u"Fast-Chat cannot remember you on this computer, so please sign in. "_s + error);
+            return;
+        }
+        if (!secret || secret->isEmpty())
+            return;
+        qCInfo(lcSession) << "signing in silently as" << m_savedUser.username;
+        m_session->setKeychainKey(keychainKey());
+        m_session->adopt(*secret, m_savedUser);
+        enterSignedIn(m_savedUser);
+    });
+}
+
+void ChatClient::signIn(const QString &server, const QString &login, const QString &password)
+{
+    if (m_busy)
+        return;
+    const QString problem = serverAddressProblem(server);
+    if (!problem.isEmpty()) {
+        setError(problem);
+        return;
+    }
+    if (login.trimmed().isEmpty() || password.isEmpty()) {
+        setError(u"Enter your e-mail address or username and your password."_s);
+        return;
+    }
+    if (m_signedIn)
+        leaveSignedIn({}, false);
+    setServerUrl(normalizedServerUrl(server));
+    setError({});
+    setBusy(true);
+    const quint64 generation = ++m_generation;
+    m_api->login(login, password, this, [this, generation](ApiResult<SessionTokens> result) {
+        if (generation != m_generation)
+            return;
+        setBusy(false);
+        if (!result.ok()) {
+            setError(result.error.message);
+            return;
+        }
+        setNotice({});
+        m_session->setKeychainKey(m_options.useKeychain ? keychainKey() : QString());
+        m_session->begin(*result.value);
+        enterSignedIn(result.value->user);
+    });
+}
+
+void ChatClient::registerAccount(const QString &server, const QString &username, const QString &email,
+                                 const QString &password)
+{
+    if (m_busy)
+        return;
+    for (const QString &problem : {serverAddressProblem(server), usernameProblem(username), emailProblem(email),
+                                   passwordProblem(password)}) {
+        if (!problem.isEmpty()) {
+            setError(problem);
+            return;
+        }
+    }
+    setServerUrl(normalizedServerUrl(server));
+    setError({});
+    setBusy(true);
+    const quint64 generation = ++m_generation;
+    m_api->registerAccount(username.trimmed(), email.trimmed(), password, this,
+                           [this, generation, server, email, password](ApiResult<User> result) {
+        if (generation != m_generation)
+            return;
+        setBusy(false);
+        if (!result.ok()) {
+            setError(result.error.message);
+            return;
+        }
+        setNotice(u"Your account is ready. Signing in…"_s);
+        signIn(server, email.trimmed(), password);
+    });
+}
+
+void ChatClient::signOut()
+{
+    if (!m_signedIn)
+        return;
+    // Tell the server (the request carries the token already), then forget at once.
+    m_api->logout(this, [](ApiResult<bool>) {});
+    const QString file = m_cache->filePath();
+    leaveSignedIn({}, true);
+    if (!file.isEmpty()) {
+        // What this user's chats looked like does not stay behind after signing out.
+        for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s})
+            QFile::remove(file + suffix);
+    }
+}
+
+void ChatClient::enterSignedIn(const User &me)
+{
+    ++m_generation;
+    m_me = me;
+    m_conversations->setMe(me.id);
+    m_search->setExcludedUser(me.id);
+    saveProfile();
+
+    QString error;
+    if (!m_cache->open(cacheFile(me.id), &error))
+        qCWarning(lcCache) << "working without a cache:" << error;
+    m_users = m_cache->users();
+    m_conversations->load(m_cache->conversations());
+    m_socket->setServerUrl(m_serverUrl);
+    m_socket->setLastMessageId(m_cache->lastMessageId());
+    // Messages that were on their way when the app last stopped.
+    const auto outbox = m_cache->outbox();
+    for (const LocalCache::OutboxEntry &entry : outbox) {
+        m_outgoing.insert(entry.message.clientId, entry);
+        Message echo;
+        echo.senderId = me.id;
+        echo.receiverId = entry.message.receiverId;
+        echo.content = entry.message.content;
+        echo.type = entry.message.type;
+        echo.clientId = entry.message.clientId;
+        echo.timestamp = entry.createdAt;
+        m_conversations->applyLocalEcho(echo, userFor(entry.message.receiverId));
+        if (entry.failed)
+            m_conversations->setLastMessageStatus(entry.message.receiverId, entry.message.clientId,
+                                                  MessageStatus::Failed);
+        else
+            m_socket->sendChatMessage(entry.message);
+    }
+
+    m_signedIn = true;
+    Q_EMIT currentUserChanged();
+    Q_EMIT signedInChanged();
+    Q_EMIT connectionChanged();
+    bringUp();
+}
+
+void ChatClient::leaveSignedIn(const QString &notice, bool forget)
+{
+    ++m_generation;
+    m_typing->stop();
+    m_socket->stop();
+    m_socketStarted = false;
+    m_syncRetry.stop();
+    m_markRead.stop();
+    m_typingSweep.stop();
+    if (forget)
+        m_session->end();
+    const bool hadPeer = m_current != 0;
+    m_current = 0;
+    if (hadPeer) {
+        Q_EMIT currentPeerChanged();
+        Q_EMIT currentPeerStatusChanged();
+    }
+    for (MessageListModel *model : std::as_const(m_models))
+        model->deleteLater();
+    m_models.clear();
+    m_conversations->clear();
+    m_search->clear();
+    m_users.clear();
+    m_drafts.clear();
+    m_typingUntil.clear();
+    m_lastReadSent.clear();
+    m_outgoing.clear();
+    for (const NewMessage &m : m_socket->outbox())
+        m_socket->cancelMessage(m.clientId);
+    m_cache->close();
+    m_me = {};
+    if (forget)
+        saveProfile();
+    setNotice(notice);
+    const bool was = m_signedIn;
+    m_signedIn = false;
+    Q_EMIT currentUserChanged();
+    if (was)
+        Q_EMIT signedInChanged();
+    Q_EMIT connectionChanged();
+}
+
+void ChatClient::bringUp()
+{
+    // With a last message id the socket can resume at once; without one (a first sign-in
+    // here) the conversation list comes first, so that the resume does not replay all history.
+    if (m_socket->lastMessageId() > 0) {
+        m_socketStarted = true;
+        m_socket->start();
+    }
+    syncConversations();
+}
+
+void ChatClient::syncConversations()
+{
+    if (!m_signedIn)
+        return;
+    m_syncRetry.stop();
+    const quint64 generation = m_generation;
+    m_api->conversations(this, [this, generation](ApiResult<QList<Conversation>> result) {
+        if (generation != m_generation)
+            return;
+        if (!result.ok()) {
+            if (result.error.isUnauthorized())
+                return; // the session is over; Session::expired follows
+            qCInfo(lcModels) << "cannot sync the conversation list:" << result.error.message;
+            if (!m_socketStarted) {
+                const int delay = std::min(maxSyncDelayMs, 1000 << std::min(m_syncFailures++, 5));
+                m_syncRetry.start(delay);
+            }
+            return;
+        }
+        m_syncFailures = 0;
+        qint64 newest = 0;
+        for (const Conversation &c : *result.value) {
+            if (c.peer)
+                rememberUser(*c.peer);
+            newest = std::max(newest, c.lastMessageId);
+        }
+        m_conversations->sync(*result.value);
+        m_cache->replaceConversations(*result.value);
+        if (!m_socketStarted) {
+            m_socket->setLastMessageId(newest);
+            m_socketStarted = true;
+            m_socket->start();
+        }
+        Q_EMIT currentPeerStatusChanged();
+        Q_EMIT conversationsSynced();
+    });
+}
+
+// ---- live events ------------------------------------------------------------------------
+
+User ChatClient::userFor(qint64 peerId)
+{
+    if (const auto it = m_users.constFind(peerId); it != m_users.cend())
+        return *it;
+    if (const auto peer = m_conversations->peer(peerId))
+        return *peer;
+    // Someone new: a placeholder now, the name when the server tells it.
+    User placeholder;
+    placeholder.id = peerId;
+    placeholder.username = u"User %1"_s.arg(peerId);
+    m_users.insert(peerId, placeholder);
+    const quint64 generation = m_generation;
+    m_api->user(peerId, this, [this, generation](ApiResult<User> result) {
+        if (generation != m_generation || !result.ok())
+            return;
+        rememberUser(*result.value);
+        m_conversations->updatePeer(*result.value);
+        persistConversation(result.value->id);
+        if (result.value->id == m_current)
+            Q_EMIT currentPeerChanged();
+    });
+    return placeholder;
+}
+
+void ChatClient::rememberUser(const User &user)
+{
+    m_users.insert(user.id, user);
+    m_cache->saveUser(user);
+}
+
+void ChatClient::persistConversation(qint64 peerId)
+{
+    if (const auto c = m_conversations->conversation(peerId))
+        m_cache->saveConversation(*c);
+}
+
+void ChatClient::onMessage(const Message &message)
+{
+    const bool incoming = message.senderId != m_me.id;
+    const qint64 peerId = incoming ? message.senderId : message.receiverId;
+    const User peer = userFor(peerId);
+    const bool reading = peerId == m_current && m_windowActive;
+    if (!incoming && !message.clientId.isEmpty() && m_outgoing.remove(message.clientId))
+        m_cache->removeOutboxEntry(message.clientId);
+    m_conversations->applyMessage(message, peer, incoming && !reading);
+    if (MessageListModel *model = m_models.value(peerId))
+        model->applyMessage(message);
+    m_cache->saveMessages(peerId, {message});
+    persistConversation(peerId);
+    if (!incoming)
+        return;
+    setPeerTyping(peerId, false);
+    if (reading)
+        scheduleMarkRead();
+    else if (m_socket->isOnline())
+        Q_EMIT messageNotification(peer.username, format::preview(message.content), peerId);
+}
+
+void ChatClient::onAck(const Ack &ack)
+{
+    const auto entry = m_outgoing.take(ack.clientId);
+    m_cache->removeOutboxEntry(ack.clientId);
+    const qint64 peerId = entry.message.receiverId;
+    if (!peerId)
+        return; // the stored copy came first and settled it
+    MessageListModel *model = m_models.value(peerId);
+    if (model)
+        model->applyAck(ack);
+    Message stored;
+    stored.id = ack.id;
+    stored.conversationId = ack.conversationId;
+    stored.senderId = m_me.id;
+    stored.receiverId = peerId;
+    stored.content = entry.message.content;
+    stored.type = entry.message.type;
+    stored.clientId = ack.clientId;
+    stored.timestamp = stored.createdAt = ack.timestamp.isValid() ? ack.timestamp : entry.createdAt;
+    m_conversations->applyMessage(stored, userFor(peerId), false);
+    m_cache->saveMessages(peerId, {stored});
+    persistConversation(peerId);
+}
+
+void ChatClient::onSendFailed(const QString &clientId, const QString &code, const QString &message)
+{
+    auto it = m_outgoing.find(clientId);
+    if (it == m_outgoing.end())
+        return;
+    qCWarning(lcModels) << "the server refused message" << clientId << code << message;
+    it->failed = true;
+    it->error = message;
+    m_cache->saveOutboxEntry(*it);
+    const qint64 peerId = it->message.receiverId;
+    if (MessageListModel *model = m_models.value(peerId))
+        model->setFailed(clientId, message);
+    m_conversations->setLastMessageStatus(peerId, clientId, MessageStatus::Failed);
+}
+
+void ChatClient::onReadReceipt(const ReadReceipt &receipt)
+{
+    if (receipt.readerId == m_me.id) {
+        // I read them (here or on another device): the server's count is the truth.
+        m_conversations->setUnreadCount(receipt.peerId, receipt.unreadCount);
+        m_lastReadSent[receipt.peerId] = std::max(m_lastReadSent.value(receipt.peerId), receipt.messageId);
+        persistConversation(receipt.peerId);
+        return;
+    }
+    if (receipt.peerId != m_me.id)
+        return;
+    const qint64 reader = receipt.readerId;
+    m_conversations->markReadByPeer(reader, receipt.messageId);
+    if (MessageListModel *model = m_models.value(reader))
+        model->markReadUpTo(receipt.messageId, receipt.readAt);
+    persistConversation(reader);
+}
+
+void ChatClient::onUserStatus(const UserStatus &status)
+{
+    if (auto it = m_users.find(status.userId); it != m_users.end()) {
+        it->isOnline = status.isOnline;
+        if (status.lastSeen.isValid())
+            it->lastSeen = status.lastSeen;
+    }
+    m_conversations->setPresence(status.userId, status.isOnline, status.lastSeen);
+    if (!status.isOnline)
+        setPeerTyping(status.userId, false);
+    if (status.userId == m_current)
+        Q_EMIT currentPeerStatusChanged();
+}
+
+void ChatClient::onTyping(const TypingStatus &status)
+{
+    if (status.senderId && status.senderId != m_me.id)
+        setPeerTyping(status.senderId, status.isTyping);
+}
+
+void ChatClient::setPeerTyping(qint64 peerId, bool typing)
+{
+    const bool was = m_typingUntil.contains(peerId);
+    if (typing) {
+        m_typingUntil.insert(peerId, QDateTime::currentDateTimeUtc().addMSecs(typingTimeoutMs));
+        m_typingSweep.start();
+    } else {
+        m_typingUntil.remove(peerId);
+    }
+    if (was == typing)
+        return;
+    m_conversations->setTyping(peerId, typing);
+    if (peerId == m_current)
+        Q_EMIT currentPeerStatusChanged();
+}
+
+void ChatClient::sweepTyping()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto typing = m_typingUntil;
+    for (auto it = typing.cbegin(); it != typing.cend(); ++it) {
+        if (it.value() <= now)
+            setPeerTyping(it.key(), false); // the "false" never came (connection lost?)
+    }
+    if (m_typingUntil.isEmpty())
+        m_typingSweep.stop();
+}
+
+void ChatClient::scheduleMarkRead()
+{
+    m_markRead.start();
+}
+
+void ChatClient::markCurrentRead()
+{
+    if (!m_current || !m_windowActive || !m_signedIn)
+        return;
+    MessageListModel *model = m_models.value(m_current);
+    const qint64 newest = model ? model->newestIncomingId() : 0;
+    if (newest <= 0 || newest <= m_lastReadSent.value(m_current))
+        return;
+    m_lastReadSent.insert(m_current, newest);
+    m_socket->sendRead(m_current, newest);
+    m_conversations->setUnreadCount(m_current, 0); // the receipt confirms it
+}
+
+void ChatClient::setWindowActive(bool active)
+{
+    if (m_windowActive == active)
+        return;
+    m_windowActive = active;
+    Q_EMIT windowActiveChanged();
+    if (active)
+        scheduleMarkRead();
+}
+
+// ---- conversations and the composer -----------------------------------------------------
+
+MessageListModel *ChatClient::messagesWith(qint64 peerId)
+{
+    if (peerId <= 0 || !m_signedIn)
+        return nullptr;
+    if (MessageListModel *model = m_models.value(peerId))
+        return model;
+    auto *model = new MessageListModel(m_me.id, peerId, this);
+    m_models.insert(peerId, model);
+    QPointer<MessageListModel> guard(model);
+    const quint64 generation = m_generation;
+    model->setPager([this, peerId, generation](qint64 before, int limit, MessageListModel::PageDone done) {
+        m_api->history(peerId, before, limit, this, [this, peerId, done, generation](ApiResult<QList<Message>> page) {
+            if (generation != m_generation)
+                return;
+            if (page.ok())
+                m_cache->saveMessages(peerId, *page.value);
+            done(page.ok(), page.value.value_or(QList<Message>()), page.error.message);
+        });
+    });
+    model->prime(m_cache->recentMessages(peerId));
+    // Mine still on their way, oldest first so that the newest ends on top.
+    QList<LocalCache::OutboxEntry> pending;
+    for (const auto &entry : std::as_const(m_outgoing)) {
+        if (entry.message.receiverId == peerId)
+            pending.append(entry);
+    }
+    std::sort(pending.begin(), pending.end(), [](const auto &a, const auto &b) { return a.createdAt < b.createdAt; });
+    for (const auto &entry : std::as_const(pending)) {
+        Message echo;
+        echo.senderId = m_me.id;
+        echo.receiverId = peerId;
+        echo.content = entry.message.content;
+        echo.type = entry.message.type;
+        echo.clientId = entry.message.clientId;
+        echo.timestamp = entry.createdAt;
+        model->addLocalEcho(echo, entry.failed ? MessageStatus::Failed : MessageStatus::Sending);
+        if (entry.failed)
+            model->setFailed(entry.message.clientId, entry.error);
+    }
+    // Then the newest page from the server.
+    m_api->history(peerId, 0, MessageListModel::pageSize, this,
+                   [this, guard, peerId, generation](ApiResult<QList<Message>> page) {
+        if (!guard || generation != m_generation)
+            return;
+        if (!page.ok()) {
+            qCInfo(lcModels) << "cannot load the history with" << peerId << page.error.message;
+            return;
+        }
+        m_cache->saveMessages(peerId, *page.value);
+        guard->applyLatestPage(*page.value, page.value->size() < MessageListModel::pageSize);
+        if (peerId == m_current)
+            scheduleMarkRead();
+    });
+    return model;
+}
+
+void ChatClient::openConversation(qint64 peerId)
+{
+    if (!m_signedIn || peerId <= 0 || peerId == m_me.id || peerId == m_current)
+        return;
+    m_typing->stop();
+    m_current = peerId;
+    userFor(peerId);
+    messagesWith(peerId);
+    Q_EMIT currentPeerChanged();
+    Q_EMIT currentPeerStatusChanged();
+    scheduleMarkRead();
+}
+
+void ChatClient::openConversationWithSearchResult(int row)
+{
+    const auto user = m_search->userAt(row);
+    if (!user)
+        return;
+    m_users.insert(user->id, *user);
+    openConversation(user->id);
+}
+
+void ChatClient::closeConversation()
+{
+    if (!m_current)
+        return;
+    m_typing->stop();
+    m_current = 0;
+    Q_EMIT currentPeerChanged();
+    Q_EMIT currentPeerStatusChanged();
+}
+
+bool ChatClient::sendMessage(const QString &text)
+{
+    // Leading and trailing blank lines go; the inside stays as written.
+    static const QRegularExpression edges(u"^\\s+|\\s+$"_s);
+    QString content = text;
+    content.remove(edges);
+    if (!m_signedIn || !m_current || content.isEmpty())
+        return false;
+    if (content.toUtf8().size() > NewMessage::maxContentBytes) {
+        setNotice(u"This message is too long to send (at most 64 KiB)."_s);
+        return false;
+    }
+    const qint64 peerId = m_current;
+    m_typing->stop();
+    m_drafts.remove(peerId);
+
+    LocalCache::OutboxEntry entry;
+    entry.message.receiverId = peerId;
+    entry.message.content = content;
+    entry.message.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    entry.createdAt = QDateTime::currentDateTimeUtc();
+    m_outgoing.insert(entry.message.clientId, entry);
+    m_cache->saveOutboxEntry(entry);
+
+    Message echo;
+    echo.senderId = m_me.id;
+    echo.receiverId = peerId;
+    echo.content = content;
+    echo.clientId = entry.message.clientId;
+    echo.timestamp = entry.createdAt;
+    if (MessageListModel *model = messagesWith(peerId))
+        model->addLocalEcho(echo);
+    m_conversations->applyLocalEcho(echo, userFor(peerId));
+    m_socket->sendChatMessage(entry.message);
+    return true;
+}
+
+void ChatClient::retryMessage(const QString &clientId)
+{
+    auto it = m_outgoing.find(clientId);
+    if (it == m_outgoing.end())
+        return;
+    it->failed = false;
+    it->error.clear();
+    m_cache->saveOutboxEntry(*it);
+    const qint64 peerId = it->message.receiverId;
+    if (MessageListModel *model = m_models.value(peerId))
+        model->setSending(clientId);
+    m_conversations->setLastMessageStatus(peerId, clientId, MessageStatus::Sending);
+    m_socket->sendChatMessage(it->message);
+}
+
+void ChatClient::discardMessage(const QString &clientId)
+{
+    const auto entry = m_outgoing.take(clientId);
+    m_cache->removeOutboxEntry(clientId);
+    m_socket->cancelMessage(clientId);
+    if (MessageListModel *model = m_models.value(entry.message.receiverId))
+        model->removeLocal(clientId);
+}
+
+void ChatClient::composerEdited(const QString &text)
+{
+    if (!m_current)
+        return;
+    if (text.isEmpty())
+        m_drafts.remove(m_current);
+    else
+        m_drafts.insert(m_current, text);
+    m_typing->edited(m_current, text.trimmed().isEmpty());
+}
+
+void ChatClient::reconnectNow()
+{
+    m_socket->reconnectNow();
+    if (m_syncRetry.isActive())
+        syncConversations();
+}
+
+// ---- validation -------------------------------------------------------------------------
+
+QUrl ChatClient::normalizedServerUrl(const QString &address)
+{
+    QString text = address.trimmed();
+    if (text.isEmpty())
+        return {};
+    if (!text.contains(u"://"_s))
+        text.prepend(u"http://"_s);
+    QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https"))
+        return {};
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path);
+    url.setQuery(QString());
+    url.setFragment(QString());
+    return url;
+}
+
+QString ChatClient::serverAddressProblem(const QString &address) const
+{
+    if (address.trimmed().isEmpty())
+        return u"Enter the server's address."_s;
+    if (!normalizedServerUrl(address).isValid())
+        return u"Enter an address like http://chat.example.org:8080."_s;
+    return {};
+}
+
+QString ChatClient::usernameProblem(const QString &username) const
+{
+    static const QRegularExpression pattern(u"^[A-Za-z0-9_.-]{3,32}$"_s);
+    if (username.trimmed().isEmpty())
+        return u"Choose a username."_s;
+    if (!pattern.match(username.trimmed()).hasMatch())
+        return u"3 to 32 letters, digits, '_', '.' or '-'."_s;
+    return {};
+}
+
+QString ChatClient::emailProblem(const QString &email) const
+{
+    static const QRegularExpression pattern(u"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"_s);
+    if (email.trimmed().isEmpty())
+        return u"Enter your e-mail address."_s;
+    if (email.trimmed().size() > 254 || !pattern.match(email.trimmed()).hasMatch())
+        return u"Enter an address like name@example.org."_s;
+    return {};
+}
+
+QString ChatClient::passwordProblem(const QString &password) const
+{
+    if (password.size() < 8)
+        return u"At least 8 characters."_s;
+    if (password.toUtf8().size() > 1024)
+        return u"At most 1024 bytes."_s;
+    return {};
+}
+
+// ---- properties -------------------------------------------------------------------------
+
+void ChatClient::setServerUrl(const QUrl &url)
+{
+    if (url == m_serverUrl)
+        return;
+    m_serverUrl = url;
+    m_api->setBaseUrl(url);
+    m_socket->setServerUrl(url);
+    Q_EMIT serverUrlChanged();
+}
+
+void ChatClient::setRestoring(bool restoring)
+{
+    if (m_restoring == restoring)
+        return;
+    m_restoring = restoring;
+    Q_EMIT restoringChanged();
+}
+
+void ChatClient::setBusy(bool busy)
+{
+    if (m_busy == busy)
+        return;
+    m_busy = busy;
+    Q_EMIT busyChanged();
+}
+
+void ChatClient::setError(const QString &error)
+{
+    if (m_error == error)
+        return;
+    m_error = error;
+    Q_EMIT errorStringChanged();
+}
+
+void ChatClient::clearError()
+{
+    setError({});
+}
+
+void ChatClient::setNotice(const QString &notice)
+{
+    if (m_notice == notice)
+        return;
+    m_notice = notice;
+    Q_EMIT noticeChanged();
+}
+
+QString ChatClient::keychainProblem() const
+{
+    return m_options.useKeychain ? m_session->keychainProblem() : QString();
+}
+
+ChatClient::ConnectionState ChatClient::connectionState() const
+{
+    switch (m_socket->state()) {
+    case SocketClient::State::Online:
+        return Online;
+    case SocketClient::State::Connecting:
+    case SocketClient::State::Resuming:
+        return Connecting;
+    case SocketClient::State::Waiting:
+    case SocketClient::State::Stopped:
+        break;
+    }
+    return m_signedIn && !m_socketStarted ? Connecting : Offline;
+}
+
+QString ChatClient::connectionText() const
+{
+    if (!m_signedIn)
+        return {};
+    switch (connectionState()) {
+    case Online:
+        return {};
+    case Connecting:
+        return u"Connecting…"_s;
+    case Offline:
+        break;
+    }
+    const QDateTime next = m_socket->nextAttemptAt();
+    if (!next.isValid())
+        return u"Offline"_s;
+    const qint64 secs = std::max<qint64>(1, (QDateTime::currentDateTimeUtc().msecsTo(next) + 999) / 1000);
+    return u"Offline. Reconnecting in %1 s…"_s.arg(secs);
+}
+
+QString ChatClient::connectionDetail() const
+{
+    return connectionState() == Online ? QString() : m_socket->lastError();
+}
+
+int ChatClient::unreadTotal() const
+{
+    return m_conversations->unreadTotal();
+}
+
+QString ChatClient::currentPeerName() const
+{
+    if (!m_current)
+        return {};
+    if (const auto it = m_users.constFind(m_current); it != m_users.cend())
+        return it->username;
+    if (const auto peer = m_conversations->peer(m_current))
+        return peer->username;
+    return {};
+}
+
+qreal ChatClient::currentPeerHue() const
+{
+    return m_current ? format::avatarHue(m_current) : 0.0;
+}
+
+MessageListModel *ChatClient::messages() const
+{
+    return m_models.value(m_current);
+}
+
+bool ChatClient::currentPeerOnline() const
+{
+    if (const auto peer = m_conversations->peer(m_current))
+        return peer->isOnline;
+    return m_users.value(m_current).isOnline;
+}
+
+QString ChatClient::currentPeerStatus() const
+{
+    if (!m_current)
+        return {};
+    if (currentPeerTyping())
+        return u"typing…"_s;
+    const auto peer = m_conversations->peer(m_current);
+    const User user = peer ? *peer : m_users.value(m_current);
+    return format::presence(user.isOnline, user.lastSeen);
+}
+
+} // namespace fastchat::client

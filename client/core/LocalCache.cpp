@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+#include "LocalCache.h"
+
+#include "Logging.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace fastchat::client {
+
+namespace {
+
+constexpr int schemaVersion = 1;
+
+QString toText(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject fromText(const QString &text)
+{
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+} // namespace
+
+LocalCache::LocalCache() = default;
+
+LocalCache::~LocalCache()
+{
+    close();
+}
+
+bool LocalCache::open(const QString &filePath, QString *error)
+{
+    close();
+    QDir().mkpath(QFileInfo(filePath).absolutePath());
+    const QString connection = u"fastchat-cache-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(filePath);
+        if (!db.open()) {
+            if (error)
+                *error = db.lastError().text();
+            qCWarning(lcCache) << "cannot open the cache" << filePath << db.lastError().text();
+            db = {};
+            QSqlDatabase::removeDatabase(connection);
+            return false;
+        }
+    }
+    m_connection = connection;
+    m_filePath = filePath;
+    exec(u"PRAGMA journal_mode=WAL"_s);
+    exec(u"PRAGMA synchronous=NORMAL"_s);
+    QSqlQuery version(QSqlDatabase::database(m_connection));
+    version.exec(u"PRAGMA user_version"_s);
+    const int current = version.next() ? version.value(0).toInt() : 0;
+    if (current != schemaVersion) {
+        // A cache is only a copy: an unknown layout is dropped and rebuilt.
+        for (const auto &table : {u"conversations"_s, u"messages"_s, u"users"_s, u"outbox"_s, u"meta"_s})
+            exec(u"DROP TABLE IF EXISTS "_s + table);
+        const bool ok = exec(u"CREATE TABLE conversations (peer_id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
+                && exec(u"CREATE TABLE messages (id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL, body TEXT NOT NULL)"_s)
+                && exec(u"CREATE INDEX messages_by_peer ON messages (peer_id, id)"_s)
+                && exec(u"CREATE TABLE users (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
+                && exec(u"CREATE TABLE outbox (client_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL,"
+                        " created_at INTEGER NOT NULL, failed INTEGER NOT NULL, error TEXT)"_s)
+                && exec(u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"_s)
+                && exec(u"PRAGMA user_version = %1"_s.arg(schemaVersion));
+        if (!ok) {
+            if (error)
+                *error = u"cannot create the cache tables"_s;
+            close();
+            return false;
+        }
+    }
+    qCDebug(lcCache) << "cache open:" << filePath;
+    return true;
+}
+
+void LocalCache::close()
+{
+    if (m_connection.isEmpty())
+        return;
+    QSqlDatabase::database(m_connection, false).close();
+    QSqlDatabase::removeDatabase(m_connection);
+    m_connection.clear();
+    m_filePath.clear();
+}
+
+bool LocalCache::exec(const QString &sql, const QVariantList &values) const
+{
+    if (m_connection.isEmpty())
+        return false;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.prepare(sql)) {
+        qCWarning(lcCache) << "cannot prepare" << sql << q.lastError().text();
+        return false;
+    }
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        qCWarning(lcCache) << "failed:" << sql << q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QList<Conversation> LocalCache::conversations() const
+{
+    QList<Conversation> list;
+    if (!isOpen())
+        return list;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(u"SELECT body FROM conversations"_s);
+    while (q.next()) {
+        auto c = Conversation::fromJson(fromText(q.value(0).toString()));
+        if (c)
+            list.append(c.value());
+    }
+    return list;
+}
+
+void LocalCache::saveConversation(const Conversation &conversation)
+{
+    if (!conversation.peer)
+        return;
+    exec(u"INSERT OR REPLACE INTO conversations (peer_id, body) VALUES (?, ?)"_s,
+         {conversation.peer->id, toText(conversation.toJson())});
+}
+
+void LocalCache::replaceConversations(const QList<Conversation> &conversations)
+{
+    if (!isOpen())
+        return;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    db.transaction();
+    exec(u"DELETE FROM conversations"_s);
+    for (const Conversation &c : conversations)
+        saveConversation(c);
+    db.commit();
+}
+
+QList<Message> LocalCache::recentMessages(qint64 peerId, int limit) const
+{
+    QList<Message> list;
+    if (!isOpen())
+        return list;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(u"SELECT body FROM messages WHERE peer_id = ? ORDER BY id DESC LIMIT ?"_s);
+    q.addBindValue(peerId);
+    q.addBindValue(limit);
+    q.exec();
+    while (q.next()) {
+        auto m = Message::fromJson(fromText(q.value(0).toString()));
+        if (m)
+            list.prepend(m.value());
+    }
+    return list;
+}
+
+void LocalCache::saveMessages(qint64 peerId, const QList<Message> &messages)
+{
+    if (!isOpen() || messages.isEmpty())
+        return;
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    db.transaction();
+    for (const Message &m : messages)
+        exec(u"INSERT OR REPLACE INTO messages (id, peer_id, body) VALUES (?, ?, ?)"_s,
+             {m.id, peerId, toText(m.toJson())});
+    trim(peerId);
+    db.commit();
+}
+
+void LocalCache::trim(qint64 peerId)
+{
+    exec(u"DELETE FROM messages WHERE peer_id = ? AND id NOT IN"
+         " (SELECT id FROM messages WHERE peer_id = ? ORDER BY id DESC LIMIT ?)"_s,
+         {peerId, peerId, keepPerConversation});
+}
+
+QHash<qint64, User> LocalCache::users() const
+{
+    QHash<qint64, User> users;
+    if (!isOpen())
+        return users;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(u"SELECT body FROM users"_s);
+    while (q.next()) {
+        auto u = User::fromJson(fromText(q.value(0).toString()));
+        if (u)
+            users.insert(u->id, u.value());
+    }
+    return users;
+}
+
+void LocalCache::saveUser(const User &user)
+{
+    exec(u"INSERT OR REPLACE INTO users (id, body) VALUES (?, ?)"_s, {user.id, toText(user.toJson())});
+}
+
+QList<LocalCache::OutboxEntry> LocalCache::outbox() const
+{
+    QList<OutboxEntry> list;
+    if (!isOpen())
+        return list;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(u"SELECT body, created_at, failed, error FROM outbox ORDER BY seq"_s);
+    while (q.next()) {
+        auto m = NewMessage::fromJson(fromText(q.value(0).toString()));
+        if (!m)
+            continue;
+        list.append({m.value(), QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(), Qt::UTC),
+                     q.value(2).toBool(), q.value(3).toString()});
+    }
+    return list;
+}
+
+void LocalCache::saveOutboxEntry(const OutboxEntry &entry)
+{
+    // seq keeps the order of first queuing across updates of the same entry.
+    exec(u"INSERT INTO outbox (client_id, seq, body, created_at, failed, error)"
+         " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?)"
+         " ON CONFLICT (client_id) DO UPDATE SET failed = excluded.failed, error = excluded.error"_s,
+         {entry.message.clientId, toText(entry.message.toJson()), entry.createdAt.toMSecsSinceEpoch(),
+          entry.failed ? 1 : 0, entry.error});
+}
+
+void LocalCache::removeOutboxEntry(const QString &clientId)
+{
+    exec(u"DELETE FROM outbox WHERE client_id = ?"_s, {clientId});
+}
+
+qint64 LocalCache::lastMessageId() const
+{
+    if (!isOpen())
+        return 0;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(u"SELECT value FROM meta WHERE key = 'last_message_id'"_s);
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+void LocalCache::setLastMessageId(qint64 id)
+{
+    exec(u"INSERT INTO meta (key, value) VALUES ('last_message_id', ?)"
+         " ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s,
+         {QString::number(id)});
+}
+
+} // namespace fastchat::client
