@@ -99,7 +99,7 @@ private slots:
         // The sender's other socket gets the message.
         const QJsonObject echoed = aliceOther->waitForPayload(u"chat_message"_s);
         QCOMPARE(echoed[u"id"].toInteger(), ack[u"id"].toInteger());
-        aliceWs->clearQueue(); // whether the sending socket gets a copy: see the next test
+        QCOMPARE(aliceWs->waitForPayload(u"chat_message"_s)[u"id"].toInteger(), ack[u"id"].toInteger()); // its copy
 
         // Bob answers; alice's sockets both get it.
         bobWs->sendFrame(u"chat_message"_s, chat(alice.id, u"hi alice"_s, u"b-1"_s));
@@ -122,11 +122,11 @@ private slots:
             FC_NO_VIOLATIONS(ws);
     }
 
-    void theSendingSocketGetsTheAckAndNoCopyOfItsMessage_data() { addDriverRows(); }
-    void theSendingSocketGetsTheAckAndNoCopyOfItsMessage()
+    void theSendingSocketGetsTheAckThenOneCopyOfItsMessage_data() { addDriverRows(); }
+    void theSendingSocketGetsTheAckThenOneCopyOfItsMessage()
     {
-        // protocol.md: "the stored message goes as chat_message to the receiver's sockets and
-        // the sender's other sockets" -- the sending socket has the ack.
+        // protocol.md: "the sending socket gets ack, then the stored message goes as
+        // chat_message ... to all the sender's sockets (the sending one included ...)".
         QFETCH(QString, driver);
         TestEnv env;
         FC_START(env, driver);
@@ -136,9 +136,16 @@ private slots:
         FC_WS(bobWs, env, bob);
         QVERIFY(bobWs->pingPong());
         aliceWs->sendFrame(u"chat_message"_s, chat(bob.id, u"hi bob"_s, u"a-1"_s));
-        QVERIFY(!aliceWs->waitForPayload(u"ack"_s).isEmpty());
+        const QJsonObject ack = aliceWs->waitForPayload(u"ack"_s);
+        QVERIFY2(!ack.isEmpty(), "no ack");
+        const QJsonObject copy = aliceWs->waitForPayload(u"chat_message"_s);
+        QVERIFY2(!copy.isEmpty(), "the sending socket got no copy of its message");
+        QCOMPARE(copy[u"id"].toInteger(), ack[u"id"].toInteger());
+        QCOMPARE(copy[u"client_id"].toString(), u"a-1"_s);
+        const QStringList order = typesOf(aliceWs->log());
+        QVERIFY2(order.indexOf(u"ack"_s) < order.indexOf(u"chat_message"_s), qPrintable(order.join(u", "_s)));
+        QVERIFY2(aliceWs->expectNoFrame(u"chat_message"_s, 1000), "the sending socket got its message twice");
         QVERIFY(!bobWs->waitForPayload(u"chat_message"_s).isEmpty());
-        QVERIFY2(aliceWs->expectNoFrame(u"chat_message"_s, 1000), "the sending socket also got its own chat_message");
     }
 
     void pongAnswersPingWithAnEmptyPayload_data() { addDriverRows(); }
