@@ -397,6 +397,40 @@ private slots:
             QCOMPARE(list.at(1).toObject()[u"peer_id"].toInteger(), other.id);
         }
     }
+
+    void conversationOrderFollowsTheNewestMessageEvenInABurst_data() { addDriverRows(); }
+    void conversationOrderFollowsTheNewestMessageEvenInABurst()
+    {
+        // Messages stored together (same millisecond, same commit) must still order the list
+        // by which conversation has the newest message.
+        QFETCH(QString, driver);
+        TestEnv env;
+        FC_START(env, driver);
+        FC_USER(alice, env, u"alice"_s);
+        FC_USER(bob, env, u"bob"_s);
+        FC_USER(carol, env, u"carol"_s);
+        QVERIFY2(!env.sendMessage(alice, bob, u"first with bob"_s).isEmpty(), qPrintable(env.error()));
+        QVERIFY2(!env.sendMessage(alice, carol, u"first with carol"_s).isEmpty(), qPrintable(env.error()));
+        FC_WS(ws, env, alice);
+        const int count = 20;
+        for (int i = 0; i < count; ++i) { // carol, bob, carol, bob, ...: bob's conversation is newest
+            const TestUser &to = i % 2 == 0 ? carol : bob;
+            ws->sendFrame(u"chat_message"_s, {{u"receiver_id"_s, to.id}, {u"content"_s, u"burst %1"_s.arg(i)},
+                                              {u"client_id"_s, u"burst-%1"_s.arg(i)}});
+        }
+        qint64 newest = 0;
+        for (int i = 0; i < count; ++i) {
+            const QJsonObject ack = ws->waitForPayload(u"ack"_s);
+            QVERIFY2(!ack.isEmpty(), qPrintable(u"ack %1 missing"_s.arg(i)));
+            newest = std::max(newest, ack[u"id"].toInteger());
+        }
+        const QJsonArray list = env.conversations(alice);
+        QCOMPARE(list.size(), 2);
+        QVERIFY2(list.at(0).toObject()[u"peer_id"].toInteger() == bob.id,
+                 qPrintable(u"the conversation with the newest message (%1) is not first: %2"_s.arg(newest).arg(
+                         QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact)))));
+        QCOMPARE(list.at(0).toObject()[u"last_message_id"].toInteger(), newest);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestChatRest)
