@@ -69,7 +69,7 @@ Result<QList<Conversation>> conversations(SqlSession &s, qint64 userId)
               " JOIN users u ON u.id = CASE WHEN c.user1_id = ? THEN c.user2_id ELSE c.user1_id END"
               " LEFT JOIN messages m ON m.id = c.last_message_id"
               " WHERE c.user1_id = ? OR c.user2_id = ?"
-              " ORDER BY c.updated_at DESC, c.id DESC"_s);
+              " ORDER BY COALESCE(c.last_message_id, 0) DESC, c.id DESC"_s);
     q.addBindValue(userId);
     q.addBindValue(userId);
     q.addBindValue(userId);

@@ -30,7 +30,8 @@ struct ReadOutcome
 
 namespace ChatQueries {
 
-// The reader's conversations, latest activity first, with the last message and the peer.
+// The reader's conversations, newest message first (ids grow in commit order), with
+// the last message and the peer.
 Result<QList<Conversation>> conversations(SqlSession &s, qint64 userId);
 // Messages between two users, oldest first.
 Result<QList<Message>> history(SqlSession &s, qint64 userId, qint64 peerId, const HistoryPage &page);
