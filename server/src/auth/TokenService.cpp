@@ -4,7 +4,6 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <cmath>
 #include <sodium.h>
 
 using namespace Qt::StringLiterals;
@@ -25,12 +24,10 @@ const QByteArray &expectedHeader()
 std::optional<qint64> integerClaim(const QJsonObject &claims, const QString &key)
 {
     const QJsonValue v = claims.value(key);
-    if (!v.isDouble())
+    const qint64 i = v.isDouble() ? v.toInteger(-1) : -1;
+    if (i < 0 || double(i) != v.toDouble())
         return std::nullopt;
-    const double d = v.toDouble();
-    if (std::floor(d) != d || d < 0 || d > 9007199254740992.0)
-        return std::nullopt;
-    return qint64(d);
+    return i;
 }
 
 } // namespace

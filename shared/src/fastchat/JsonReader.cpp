@@ -3,14 +3,13 @@
 
 #include "Time.h"
 
-#include <cmath>
 
 using namespace Qt::StringLiterals;
 
 namespace fastchat {
 
 namespace {
-constexpr double maxExactInteger = 9007199254740992.0; // 2^53
+constexpr double maxExactInteger = 9007199254740991.0; // 2^53 - 1: every id a double can hold exactly
 }
 
 void JsonReader::fail(const QString &message)
@@ -25,17 +24,24 @@ bool JsonReader::present(const QString &key) const
     return it != m_object.constEnd() && !it->isNull() && !it->isUndefined();
 }
 
-std::optional<qint64> JsonReader::optionalId(const QString &key)
+std::optional<qint64> JsonReader::exactInteger(const QString &key, qint64 minimum, const QString &what)
 {
     if (!present(key))
         return std::nullopt;
     const QJsonValue v = m_object.value(key);
-    const double d = v.toDouble(-1);
-    if (!v.isDouble() || d < 1 || d > maxExactInteger || std::floor(d) != d) {
-        fail(u"%1 must be a positive integer"_s.arg(key));
+    // toInteger() is exact where the parser kept an integer (2^53 + 1 stays itself, and
+    // is refused below); it gives the default for fractions and huge doubles.
+    const qint64 i = v.isDouble() ? v.toInteger(minimum - 1) : minimum - 1;
+    if (i < minimum || i > qint64(maxExactInteger) || double(i) != v.toDouble()) {
+        fail(u"%1 must be %2"_s.arg(key, what));
         return std::nullopt;
     }
-    return static_cast<qint64>(d);
+    return i;
+}
+
+std::optional<qint64> JsonReader::optionalId(const QString &key)
+{
+    return exactInteger(key, 1, u"a positive integer"_s);
 }
 
 qint64 JsonReader::requireId(const QString &key)
@@ -49,15 +55,7 @@ qint64 JsonReader::requireId(const QString &key)
 
 std::optional<qint64> JsonReader::optionalCount(const QString &key)
 {
-    if (!present(key))
-        return std::nullopt;
-    const QJsonValue v = m_object.value(key);
-    const double d = v.toDouble(-1);
-    if (!v.isDouble() || d < 0 || d > maxExactInteger || std::floor(d) != d) {
-        fail(u"%1 must be a non-negative integer"_s.arg(key));
-        return std::nullopt;
-    }
-    return static_cast<qint64>(d);
+    return exactInteger(key, 0, u"a non-negative integer"_s);
 }
 
 std::optional<QString> JsonReader::optionalString(const QString &key, qsizetype maxBytes)

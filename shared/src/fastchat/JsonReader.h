@@ -33,6 +33,7 @@ public:
 
 private:
     bool present(const QString &key) const;
+    std::optional<qint64> exactInteger(const QString &key, qint64 minimum, const QString &what);
 
     const QJsonObject &m_object;
     QString m_error;

@@ -29,6 +29,9 @@ QJsonObject Message::toJson() const
 
 Parsed<Message> Message::fromJson(const QJsonObject &object)
 {
+    QString error;
+    if (const QString code = NewMessage::checkContent(object, &error); !code.isEmpty())
+        return Parsed<Message>::failure(code, error);
     JsonReader r(object);
     Message m;
     m.id = r.requireId(u"id"_s);
@@ -44,6 +47,8 @@ Parsed<Message> Message::fromJson(const QJsonObject &object)
     m.updatedAt = r.optionalTime(u"updated_at"_s);
     if (!r.ok())
         return Parsed<Message>::failure(u"invalid_payload"_s, r.error());
+    if (const QString code = NewMessage::checkTypeAndText(m.type, m.content, &error); !code.isEmpty())
+        return Parsed<Message>::failure(code, error);
     return m;
 }
 

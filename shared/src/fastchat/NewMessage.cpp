@@ -17,13 +17,35 @@ QJsonObject NewMessage::toJson() const
     return o;
 }
 
-Parsed<NewMessage> NewMessage::fromJson(const QJsonObject &object)
+QString NewMessage::checkContent(const QJsonObject &object, QString *error)
 {
     // The content limit gets its own code so that a client can tell "too long" apart.
     const QJsonValue content = object.value(u"content");
-    if (content.isString() && content.toString().toUtf8().size() > maxContentBytes)
-        return Parsed<NewMessage>::failure(
-                u"too_large"_s, u"content is longer than %1 bytes"_s.arg(maxContentBytes));
+    if (content.isString() && content.toString().size() * 3 > maxContentBytes
+        && content.toString().toUtf8().size() > maxContentBytes) {
+        *error = u"content is longer than %1 bytes"_s.arg(maxContentBytes);
+        return u"too_large"_s;
+    }
+    return {};
+}
+
+QString NewMessage::checkTypeAndText(const QString &type, const QString &content, QString *error)
+{
+    static const QRegularExpression typePattern(u"^[a-z][a-z0-9_]*$"_s);
+    if (!typePattern.match(type).hasMatch())
+        *error = u"type must be lower-case letters, digits and _ (text, image, file, ...)"_s;
+    else if (type == u"text" && content.trimmed().isEmpty())
+        *error = u"content must not be empty"_s;
+    else
+        return {};
+    return u"invalid_payload"_s;
+}
+
+Parsed<NewMessage> NewMessage::fromJson(const QJsonObject &object)
+{
+    QString error;
+    if (const QString code = checkContent(object, &error); !code.isEmpty())
+        return Parsed<NewMessage>::failure(code, error);
 
     JsonReader r(object);
     NewMessage m;
@@ -31,15 +53,10 @@ Parsed<NewMessage> NewMessage::fromJson(const QJsonObject &object)
     m.content = r.requireString(u"content"_s, maxContentBytes);
     m.type = r.optionalString(u"type"_s, maxTypeBytes).value_or(u"text"_s);
     m.clientId = r.optionalString(u"client_id"_s, maxClientIdBytes).value_or(QString());
-    if (r.ok()) {
-        static const QRegularExpression typePattern(u"^[a-z][a-z0-9_]*$"_s);
-        if (!typePattern.match(m.type).hasMatch())
-            r.fail(u"type must be lower-case letters, digits and _ (text, image, file, ...)"_s);
-        else if (m.content.trimmed().isEmpty() && m.type == u"text")
-            r.fail(u"content must not be empty"_s);
-    }
     if (!r.ok())
         return Parsed<NewMessage>::failure(u"invalid_payload"_s, r.error());
+    if (const QString code = checkTypeAndText(m.type, m.content, &error); !code.isEmpty())
+        return Parsed<NewMessage>::failure(code, error);
     return m;
 }
 

@@ -24,6 +24,12 @@ struct NewMessage
     QJsonObject toJson() const;
     // Codes: "invalid_payload", "too_large" (content over maxContentBytes).
     static Parsed<NewMessage> fromJson(const QJsonObject &object);
+
+    // The rules every message obeys, sent or stored: content at most maxContentBytes of
+    // UTF-8 ("too_large"), a lower-case type word, no empty text ("invalid_payload").
+    // Returns the failure code and sets *error, or returns an empty code.
+    static QString checkContent(const QJsonObject &object, QString *error);
+    static QString checkTypeAndText(const QString &type, const QString &content, QString *error);
 };
 
 } // namespace fastchat
