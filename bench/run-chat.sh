@@ -20,8 +20,15 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/setup-deps
-# Its own Release build, apart from the test build in build/.
-scripts/build --type Release --dir build-release >/dev/null
+# Its own Release build of the server and the load generator, apart from the test build.
+(
+    exec 9>>"${FASTCHAT_BUILD_LOCK:-/tmp/fastchat-build.lock}"
+    flock 9
+    [ -f build-release/CMakeCache.txt ] ||
+        cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+              -DFASTCHAT_BUILD_TESTS=OFF -DFASTCHAT_BUILD_CLIENT=OFF >/dev/null
+    cmake --build build-release -j2 --target fastchat-server fastchat-bench >/dev/null
+)
 server=build-release/server/fastchat-server
 bench=build-release/bench/fastchat-bench
 
