@@ -5,6 +5,7 @@
 #include "Logging.h"
 
 #include <QPointer>
+#include <QScopeGuard>
 
 using namespace Qt::StringLiterals;
 
@@ -366,7 +367,12 @@ void MessageListModel::fetchMore(const QModelIndex &parent)
     m_pager(before, pageSize, [self, before](bool ok, const QList<Message> &messages, const QString &error) {
         if (!self)
             return;
-        self->setLoading(false);
+        // Still "loading" while the rows go in: a view (or a model tester) that asks for
+        // more on every insert must not start the next page from a half-applied one.
+        const auto done = qScopeGuard([&self] {
+            if (self)
+                self->setLoading(false);
+        });
         if (!ok) {
             self->m_loadError = error;
             Q_EMIT self->loadErrorChanged();
