@@ -6,23 +6,12 @@
 #include "app/Logging.h"
 
 #include <QSet>
+#include <algorithm>
 #include <fastchat/Time.h>
 
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
-
-namespace {
-
-struct ConversationChange
-{
-    qint64 lastMessageId = 0;
-    qint64 lastAt = 0;
-    qint64 user1Unread = 0;
-    qint64 user2Unread = 0;
-};
-
-} // namespace
 
 void MessageWriter::write(SqlSession &session, std::vector<PendingMessage> &batch)
 {
@@ -81,102 +70,198 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         activeIds << active.value(0).toLongLong();
     active.finish();
 
-    QHash<qint64, ConversationChange> changes;
-    QSqlQuery &insert = session.prepared(
-            u"INSERT INTO messages (conversation_id, sender_id, receiver_id, content, type,"
-            " client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING"
-            " RETURNING id"_s);
-    for (const PendingMessage &p : batch) {
-        const NewMessage &d = p.draft;
-        if (!activeIds.contains(d.receiverId)) {
-            results.emplace_back(notFound(u"no user with id %1"_s.arg(d.receiverId)));
+    std::vector<Row> rows;
+    rows.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const PendingMessage &p = batch[i];
+        if (!activeIds.contains(p.draft.receiverId)) {
+            results.emplace_back(notFound(u"no user with id %1"_s.arg(p.draft.receiverId)));
             continue;
         }
         if (!activeIds.contains(p.senderId)) {
             results.emplace_back(forbidden(u"the sender's account is not active"_s));
             continue;
         }
-        bool created = false;
-        const auto conversation = conversationFor(session, p.senderId, d.receiverId, &created);
+        Row row;
+        row.index = i;
+        const auto conversation = conversationFor(session, p.senderId, p.draft.receiverId, &row.newConversation);
         if (!conversation)
             return fail();
+        row.conversationId = conversation.value();
         // Times never go backwards within this writer, so that id order and time agree.
-        const qint64 now = std::max(sql::nowMs(), m_lastCreatedAt);
-        m_lastCreatedAt = now;
-
-        insert.addBindValue(conversation.value());
-        insert.addBindValue(p.senderId);
-        insert.addBindValue(d.receiverId);
-        insert.addBindValue(d.content);
-        insert.addBindValue(d.type);
-        insert.addBindValue(sql::textOrNull(d.clientId));
-        insert.addBindValue(now);
-        if (!session.exec(insert))
-            return fail();
-        StoredMessage stored;
-        Message &m = stored.message;
-        if (insert.next()) {
-            m.id = insert.value(0).toLongLong();
-            insert.finish();
-            m.conversationId = conversation.value();
-            m.senderId = p.senderId;
-            m.receiverId = d.receiverId;
-            m.content = d.content;
-            m.type = d.type;
-            m.clientId = d.clientId;
-            m.createdAt = m.timestamp = m.updatedAt = fromEpochMs(now);
-            stored.newConversation = created;
-            ConversationChange &c = changes[m.conversationId];
-            c.lastMessageId = m.id;
-            c.lastAt = now;
-            (d.receiverId < p.senderId ? c.user1Unread : c.user2Unread) += 1;
-        } else {
-            insert.finish();
-            // The same client_id again: answer with the message stored the first time.
-            QSqlQuery &existing = session.prepared(
-                    u"SELECT id, conversation_id, receiver_id, content, type, created_at, read_at"
-                    " FROM messages WHERE sender_id = ? AND client_id = ?"_s);
-            existing.addBindValue(p.senderId);
-            existing.addBindValue(d.clientId);
-            if (!session.exec(existing))
-                return fail();
-            if (!existing.next()) {
-                existing.finish();
-                *failure = {StoreError::Internal, u"duplicate message vanished"_s};
-                session.rollback();
-                return false;
-            }
-            m.id = existing.value(0).toLongLong();
-            m.conversationId = existing.value(1).toLongLong();
-            m.senderId = p.senderId;
-            m.receiverId = existing.value(2).toLongLong();
-            m.content = existing.value(3).toString();
-            m.type = existing.value(4).toString();
-            m.clientId = d.clientId;
-            m.createdAt = m.timestamp = m.updatedAt = sql::toTime(existing.value(5));
-            m.readAt = sql::toTime(existing.value(6));
-            existing.finish();
-            stored.duplicate = true;
-        }
-        results.emplace_back(std::move(stored));
+        row.createdAt = m_lastCreatedAt = std::max(sql::nowMs(), m_lastCreatedAt);
+        rows.push_back(row);
+        results.emplace_back(StoredMessage{}); // filled in below
     }
+    if (!(session.isPostgres() ? insertMany(session, batch, rows) : insertEach(session, batch, rows)))
+        return fail();
 
-    QSqlQuery &update = session.prepared(
-            u"UPDATE conversations SET last_message_id = ?, updated_at = ?,"
-            " user1_unread = user1_unread + ?, user2_unread = user2_unread + ? WHERE id = ?"_s);
+    QHash<qint64, ConversationChange> changes;
+    for (const Row &row : rows) {
+        const PendingMessage &p = batch[row.index];
+        StoredMessage &stored = results[row.index].value();
+        Message &m = stored.message;
+        if (row.id) {
+            m.id = row.id;
+            m.conversationId = row.conversationId;
+            m.senderId = p.senderId;
+            m.receiverId = p.draft.receiverId;
+            m.content = p.draft.content;
+            m.type = p.draft.type;
+            m.clientId = p.draft.clientId;
+            m.createdAt = m.timestamp = m.updatedAt = fromEpochMs(row.createdAt);
+            stored.newConversation = row.newConversation;
+            ConversationChange &c = changes[m.conversationId];
+            c.lastMessageId = std::max(c.lastMessageId, m.id);
+            c.lastAt = std::max(c.lastAt, row.createdAt);
+            (m.receiverId < m.senderId ? c.user1Unread : c.user2Unread) += 1;
+            continue;
+        }
+        // The same client_id again: answer with the message stored the first time.
+        QSqlQuery &existing = session.prepared(
+                u"SELECT id, conversation_id, receiver_id, content, type, created_at, read_at"
+                " FROM messages WHERE sender_id = ? AND client_id = ?"_s);
+        existing.addBindValue(p.senderId);
+        existing.addBindValue(p.draft.clientId);
+        if (!session.exec(existing))
+            return fail();
+        if (!existing.next()) {
+            existing.finish();
+            *failure = {StoreError::Internal, u"duplicate message vanished"_s};
+            session.rollback();
+            return false;
+        }
+        m.id = existing.value(0).toLongLong();
+        m.conversationId = existing.value(1).toLongLong();
+        m.senderId = p.senderId;
+        m.receiverId = existing.value(2).toLongLong();
+        m.content = existing.value(3).toString();
+        m.type = existing.value(4).toString();
+        m.clientId = p.draft.clientId;
+        m.createdAt = m.timestamp = m.updatedAt = sql::toTime(existing.value(5));
+        m.readAt = sql::toTime(existing.value(6));
+        existing.finish();
+        stored.duplicate = true;
+    }
+    if (!updateConversations(session, changes) || !session.commit())
+        return fail();
+    return true;
+}
+
+bool MessageWriter::insertEach(SqlSession &session, const std::vector<PendingMessage> &batch,
+                               std::vector<Row> &rows)
+{
+    // SQLite runs in this process: a statement per row costs no round trip.
+    QSqlQuery &insert = session.prepared(
+            u"INSERT INTO messages (conversation_id, sender_id, receiver_id, content, type,"
+            " client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING"
+            " RETURNING id"_s);
+    for (Row &row : rows) {
+        const PendingMessage &p = batch[row.index];
+        insert.addBindValue(row.conversationId);
+        insert.addBindValue(p.senderId);
+        insert.addBindValue(p.draft.receiverId);
+        insert.addBindValue(p.draft.content);
+        insert.addBindValue(p.draft.type);
+        insert.addBindValue(sql::textOrNull(p.draft.clientId));
+        insert.addBindValue(row.createdAt);
+        if (!session.exec(insert))
+            return false;
+        row.id = insert.next() ? insert.value(0).toLongLong() : 0;
+        insert.finish();
+    }
+    return true;
+}
+
+bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMessage> &batch,
+                               std::vector<Row> &rows)
+{
+    if (rows.empty())
+        return true;
+    // PostgreSQL is a round trip away: take the ids first, then insert every row in one
+    // statement. RETURNING names the rows that went in; the others repeated a client_id.
+    const qsizetype n = qsizetype(rows.size());
+    QSqlQuery &take = session.prepared(
+            u"SELECT nextval(pg_get_serial_sequence('messages', 'id')) FROM generate_series(1, ?)"_s);
+    take.addBindValue(n);
+    if (!session.exec(take))
+        return false;
+    QList<qint64> ids;
+    ids.reserve(n);
+    while (take.next())
+        ids.append(take.value(0).toLongLong());
+    take.finish();
+    if (ids.size() != n)
+        return false;
+    std::sort(ids.begin(), ids.end());
+
+    QString sql = u"INSERT INTO messages (id, conversation_id, sender_id, receiver_id, content, type,"
+                  " client_id, created_at) VALUES "_s;
+    sql.reserve(sql.size() + n * 28 + 120);
+    for (qsizetype i = 0; i < n; ++i)
+        sql += i ? u", (?, ?, ?, ?, ?, ?, ?, ?)"_s : u"(?, ?, ?, ?, ?, ?, ?, ?)"_s;
+    sql += u" ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id"_s;
+    QSqlQuery &insert = session.prepared(sql);
+    for (qsizetype i = 0; i < n; ++i) {
+        const Row &row = rows[size_t(i)];
+        const PendingMessage &p = batch[row.index];
+        insert.addBindValue(ids[i]);
+        insert.addBindValue(row.conversationId);
+        insert.addBindValue(p.senderId);
+        insert.addBindValue(p.draft.receiverId);
+        insert.addBindValue(p.draft.content);
+        insert.addBindValue(p.draft.type);
+        insert.addBindValue(sql::textOrNull(p.draft.clientId));
+        insert.addBindValue(row.createdAt);
+    }
+    if (!session.exec(insert))
+        return false;
+    QSet<qint64> inserted;
+    while (insert.next())
+        inserted.insert(insert.value(0).toLongLong());
+    insert.finish();
+    for (qsizetype i = 0; i < n; ++i)
+        rows[size_t(i)].id = inserted.contains(ids[i]) ? ids[i] : 0;
+    return true;
+}
+
+bool MessageWriter::updateConversations(SqlSession &session, const QHash<qint64, ConversationChange> &changes)
+{
+    if (changes.isEmpty())
+        return true;
+    if (!session.isPostgres()) {
+        QSqlQuery &update = session.prepared(
+                u"UPDATE conversations SET last_message_id = ?, updated_at = ?,"
+                " user1_unread = user1_unread + ?, user2_unread = user2_unread + ? WHERE id = ?"_s);
+        for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+            update.addBindValue(it->lastMessageId);
+            update.addBindValue(it->lastAt);
+            update.addBindValue(it->user1Unread);
+            update.addBindValue(it->user2Unread);
+            update.addBindValue(it.key());
+            if (!session.exec(update))
+                return false;
+        }
+        return true;
+    }
+    // One statement for every conversation of the batch.
+    QString sql = u"UPDATE conversations AS c SET last_message_id = v.last, updated_at = v.at,"
+                  " user1_unread = c.user1_unread + v.u1, user2_unread = c.user2_unread + v.u2"
+                  " FROM (VALUES "_s;
+    for (qsizetype i = 0; i < changes.size(); ++i)
+        sql += i ? u", (?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint)"_s
+                 : u"(?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint)"_s;
+    sql += u") AS v(id, last, at, u1, u2) WHERE c.id = v.id"_s;
+    QSqlQuery &update = session.prepared(sql);
     for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+        update.addBindValue(it.key());
         update.addBindValue(it->lastMessageId);
         update.addBindValue(it->lastAt);
         update.addBindValue(it->user1Unread);
         update.addBindValue(it->user2Unread);
-        update.addBindValue(it.key());
-        if (!session.exec(update))
-            return fail();
     }
-    if (!session.commit())
-        return fail();
-    return true;
+    return session.exec(update);
 }
 
 Result<qint64> MessageWriter::conversationFor(SqlSession &session, qint64 a, qint64 b, bool *created)

@@ -19,6 +19,25 @@ public:
     void write(SqlSession &session, std::vector<PendingMessage> &batch);
 
 private:
+    struct Row
+    {
+        size_t index = 0; // in the batch
+        qint64 conversationId = 0;
+        qint64 createdAt = 0;
+        bool newConversation = false;
+        qint64 id = 0; // set when inserted; 0 when the client_id was already stored
+    };
+    struct ConversationChange
+    {
+        qint64 lastMessageId = 0;
+        qint64 lastAt = 0;
+        qint64 user1Unread = 0;
+        qint64 user2Unread = 0;
+    };
+
+    bool insertEach(SqlSession &session, const std::vector<PendingMessage> &batch, std::vector<Row> &rows);
+    bool insertMany(SqlSession &session, const std::vector<PendingMessage> &batch, std::vector<Row> &rows);
+    bool updateConversations(SqlSession &session, const QHash<qint64, ConversationChange> &changes);
     // Writes and commits; fills results (one per message). False when the transaction
     // failed, with the error in *failure.
     bool writeTransaction(SqlSession &session, const std::vector<PendingMessage> &batch,
