@@ -77,6 +77,7 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
             m_countdown.stop();
         Q_EMIT connectionChanged();
     });
+    connect(&m_syncRetry, &QTimer::timeout, &m_countdown, &QTimer::stop);
     connect(m_socket, &SocketClient::nextAttemptChanged, this, &ChatClient::connectionChanged);
     m_countdown.setInterval(1s);
     connect(&m_countdown, &QTimer::timeout, this, &ChatClient::connectionChanged);
@@ -417,12 +418,17 @@ void ChatClient::syncConversations()
                 return; // the session is over; Session::expired follows
             qCInfo(lcModels) << "cannot sync the conversation list:" << result.error.message;
             if (!m_socketStarted) {
+                // Nothing else is trying yet: retry with backoff, and say so.
                 const int delay = std::min(maxSyncDelayMs, 1000 << std::min(m_syncFailures++, 5));
+                m_syncError = result.error.message;
                 m_syncRetry.start(delay);
+                m_countdown.start();
+                Q_EMIT connectionChanged();
             }
             return;
         }
         m_syncFailures = 0;
+        m_syncError.clear();
         qint64 newest = 0;
         for (const Conversation &c : *result.value) {
             if (c.peer)
@@ -491,6 +497,7 @@ void ChatClient::onMessage(const Message &message)
     if (MessageListModel *model = m_models.value(peerId))
         model->applyMessage(message);
     m_cache->saveMessages(peerId, {message});
+    m_cache->setLastMessageId(m_socket->lastMessageId());
     persistConversation(peerId);
     if (!incoming)
         return;
@@ -928,7 +935,9 @@ ChatClient::ConnectionState ChatClient::connectionState() const
     case SocketClient::State::Stopped:
         break;
     }
-    return m_signedIn && !m_socketStarted ? Connecting : Offline;
+    if (m_signedIn && !m_socketStarted)
+        return m_syncRetry.isActive() ? Offline : Connecting;
+    return Offline;
 }
 
 QString ChatClient::connectionText() const
@@ -943,16 +952,25 @@ QString ChatClient::connectionText() const
     case Offline:
         break;
     }
-    const QDateTime next = m_socket->nextAttemptAt();
-    if (!next.isValid())
+    qint64 waitMs = -1;
+    if (m_socketStarted) {
+        const QDateTime next = m_socket->nextAttemptAt();
+        if (next.isValid())
+            waitMs = QDateTime::currentDateTimeUtc().msecsTo(next);
+    } else if (m_syncRetry.isActive()) {
+        waitMs = m_syncRetry.remainingTime();
+    }
+    if (waitMs < 0)
         return u"Offline"_s;
-    const qint64 secs = std::max<qint64>(1, (QDateTime::currentDateTimeUtc().msecsTo(next) + 999) / 1000);
+    const qint64 secs = std::max<qint64>(1, (waitMs + 999) / 1000);
     return u"Offline. Reconnecting in %1 s…"_s.arg(secs);
 }
 
 QString ChatClient::connectionDetail() const
 {
-    return connectionState() == Online ? QString() : m_socket->lastError();
+    if (connectionState() == Online)
+        return {};
+    return m_socketStarted ? m_socket->lastError() : m_syncError;
 }
 
 int ChatClient::unreadTotal() const

@@ -233,6 +233,7 @@ private:
     bool m_socketStarted = false;
     QString m_error;
     QString m_notice;
+    QString m_syncError;
     QTimer m_typingSweep;
     QTimer m_markRead;
     QTimer m_syncRetry;

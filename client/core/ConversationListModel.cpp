@@ -123,6 +123,10 @@ std::optional<Conversation> ConversationListModel::conversation(qint64 peerId) c
     if (row < 0)
         return std::nullopt;
     Conversation c = m_rows.at(row).conversation;
+    if (!c.user1Id || !c.user2Id) {
+        c.user1Id = std::min(m_me, peerId);
+        c.user2Id = std::max(m_me, peerId);
+    }
     if (c.lastMessage && c.lastMessage->id == 0)
         c.lastMessage.reset(); // a local echo is not the server's state
     if (c.id == 0)

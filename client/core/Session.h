@@ -31,6 +31,8 @@ public:
     // There is a refresh token (the access token may still have to be fetched).
     bool isActive() const { return !m_refreshToken.isEmpty(); }
     const User &user() const { return m_user; }
+    // In memory only; what the keychain stores.
+    QString refreshToken() const { return m_refreshToken; }
     void setUser(const User &user) { m_user = user; }
 
     // After a login: keep the tokens, save the refresh token, plan the renewal.

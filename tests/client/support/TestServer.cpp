@@ -153,6 +153,9 @@ bool TestServer::launch(quint16 port)
     m_process.setProgram(binary);
     m_process.setArguments(args);
     m_process.setStandardErrorFile(logFile(), QIODevice::Append);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_FORCE_STDERR_LOGGING"_s, u"1"_s);
+    m_process.setProcessEnvironment(env);
     m_process.start();
     if (!m_process.waitForStarted(10000)) {
         m_error = u"cannot start %1: %2"_s.arg(binary, m_process.errorString());
