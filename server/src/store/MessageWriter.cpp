@@ -174,6 +174,16 @@ bool MessageWriter::insertEach(SqlSession &session, const std::vector<PendingMes
     return true;
 }
 
+namespace {
+
+QByteArray textParameter(const QString &s)
+{
+    const QByteArray bytes = s.toUtf8();
+    return bytes.isNull() ? QByteArray("") : bytes; // a null QByteArray would be SQL NULL
+}
+
+} // namespace
+
 bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMessage> &batch,
                                std::vector<Row> &rows)
 {
@@ -182,47 +192,45 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
     // PostgreSQL is a round trip away: take the ids first, then insert every row in one
     // statement. RETURNING names the rows that went in; the others repeated a client_id.
     const qsizetype n = qsizetype(rows.size());
-    QSqlQuery &take = session.prepared(
-            u"SELECT nextval(pg_get_serial_sequence('messages', 'id')) FROM generate_series(1, ?)"_s);
-    take.addBindValue(n);
-    if (!session.exec(take))
+    const auto taken = session.execPrepared(
+            "fc_take_message_ids",
+            "SELECT nextval(pg_get_serial_sequence('messages', 'id')) FROM generate_series(1, $1::int)",
+            {QByteArray::number(n)});
+    if (!taken || taken->size() != n)
         return false;
     QList<qint64> ids;
     ids.reserve(n);
-    while (take.next())
-        ids.append(take.value(0).toLongLong());
-    take.finish();
-    if (ids.size() != n)
-        return false;
+    for (const QByteArrayList &row : *taken)
+        ids.append(row.at(0).toLongLong());
     std::sort(ids.begin(), ids.end());
 
-    QString sql = u"INSERT INTO messages (id, conversation_id, sender_id, receiver_id, content, type,"
-                  " client_id, created_at) VALUES "_s;
-    sql.reserve(sql.size() + n * 28 + 120);
-    for (qsizetype i = 0; i < n; ++i)
-        sql += i ? u", (?, ?, ?, ?, ?, ?, ?, ?)"_s : u"(?, ?, ?, ?, ?, ?, ?, ?)"_s;
-    sql += u" ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id"_s;
-    QSqlQuery &insert = session.prepared(sql);
+    constexpr int columns = 8;
+    QByteArray sql = "INSERT INTO messages (id, conversation_id, sender_id, receiver_id, content, type,"
+                     " client_id, created_at) VALUES ";
+    QByteArrayList parameters;
+    parameters.reserve(n * columns);
     for (qsizetype i = 0; i < n; ++i) {
+        sql += i ? ", (" : "(";
+        for (int c = 1; c <= columns; ++c)
+            sql += (c > 1 ? ", $" : "$") + QByteArray::number(i * columns + c);
+        sql += ')';
         const Row &row = rows[size_t(i)];
         const PendingMessage &p = batch[row.index];
-        insert.addBindValue(ids[i]);
-        insert.addBindValue(row.conversationId);
-        insert.addBindValue(p.senderId);
-        insert.addBindValue(p.draft.receiverId);
-        insert.addBindValue(p.draft.content);
-        insert.addBindValue(p.draft.type);
-        insert.addBindValue(sql::textOrNull(p.draft.clientId));
-        insert.addBindValue(row.createdAt);
+        parameters << QByteArray::number(ids[i]) << QByteArray::number(row.conversationId)
+                   << QByteArray::number(p.senderId) << QByteArray::number(p.draft.receiverId)
+                   << textParameter(p.draft.content) << textParameter(p.draft.type)
+                   << (p.draft.clientId.isEmpty() ? QByteArray() : textParameter(p.draft.clientId))
+                   << QByteArray::number(row.createdAt);
     }
-    if (!session.exec(insert))
+    sql += " ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id";
+    const auto inserted = session.execPrepared("fc_insert_messages_" + QByteArray::number(n), sql, parameters);
+    if (!inserted)
         return false;
-    QSet<qint64> inserted;
-    while (insert.next())
-        inserted.insert(insert.value(0).toLongLong());
-    insert.finish();
+    QSet<qint64> insertedIds;
+    for (const QByteArrayList &row : *inserted)
+        insertedIds.insert(row.at(0).toLongLong());
     for (qsizetype i = 0; i < n; ++i)
-        rows[size_t(i)].id = inserted.contains(ids[i]) ? ids[i] : 0;
+        rows[size_t(i)].id = insertedIds.contains(ids[i]) ? ids[i] : 0;
     return true;
 }
 
@@ -246,22 +254,23 @@ bool MessageWriter::updateConversations(SqlSession &session, const QHash<qint64,
         return true;
     }
     // One statement for every conversation of the batch.
-    QString sql = u"UPDATE conversations AS c SET last_message_id = v.last, updated_at = v.at,"
-                  " user1_unread = c.user1_unread + v.u1, user2_unread = c.user2_unread + v.u2"
-                  " FROM (VALUES "_s;
-    for (qsizetype i = 0; i < changes.size(); ++i)
-        sql += i ? u", (?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint)"_s
-                 : u"(?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint)"_s;
-    sql += u") AS v(id, last, at, u1, u2) WHERE c.id = v.id"_s;
-    QSqlQuery &update = session.prepared(sql);
-    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
-        update.addBindValue(it.key());
-        update.addBindValue(it->lastMessageId);
-        update.addBindValue(it->lastAt);
-        update.addBindValue(it->user1Unread);
-        update.addBindValue(it->user2Unread);
+    QByteArray sql = "UPDATE conversations AS c SET last_message_id = v.last, updated_at = v.at,"
+                     " user1_unread = c.user1_unread + v.u1, user2_unread = c.user2_unread + v.u2"
+                     " FROM (VALUES ";
+    QByteArrayList parameters;
+    int i = 0;
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it, ++i) {
+        sql += i ? ", (" : "(";
+        for (int c = 1; c <= 5; ++c)
+            sql += (c > 1 ? ", $" : "$") + QByteArray::number(i * 5 + c) + "::bigint";
+        sql += ')';
+        parameters << QByteArray::number(it.key()) << QByteArray::number(it->lastMessageId)
+                   << QByteArray::number(it->lastAt) << QByteArray::number(it->user1Unread)
+                   << QByteArray::number(it->user2Unread);
     }
-    return session.exec(update);
+    sql += ") AS v(id, last, at, u1, u2) WHERE c.id = v.id";
+    return session.execPrepared("fc_update_conversations_" + QByteArray::number(changes.size()), sql, parameters)
+            .has_value();
 }
 
 Result<qint64> MessageWriter::conversationFor(SqlSession &session, qint64 a, qint64 b, bool *created)

@@ -5,6 +5,7 @@
 
 #include <QSqlDriver>
 #include <QSqlError>
+#include <libpq-fe.h>
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +31,7 @@ bool SqlSession::ensureOpen(QString *error)
     if (m_db.isValid() && m_db.isOpen() && !m_broken)
         return true;
     m_statements.clear();
+    m_serverPrepared.clear();
     if (m_db.isValid()) {
         m_db.close();
     } else {
@@ -101,6 +103,67 @@ bool SqlSession::execDirect(const QString &sql)
         return true;
     recordError(q.lastError(), sql);
     return false;
+}
+
+std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &name, const QByteArray &sql,
+                                                             const QByteArrayList &parameters)
+{
+    const QVariant handle = m_db.driver()->handle();
+    // QPSQL hands out its PGconn* (registered as "PGconn*", normalized to "pg_conn*").
+    PGconn *connection = handle.isValid()
+                    && (qstrcmp(handle.typeName(), "PGconn*") == 0 || qstrcmp(handle.typeName(), "pg_conn*") == 0)
+            ? *static_cast<PGconn *const *>(handle.constData())
+            : nullptr;
+    const auto failed = [this](PGresult *result, PGconn *connection) {
+        const QString message = QString::fromUtf8(PQerrorMessage(connection)).trimmed();
+        const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+        if (result)
+            PQclear(result);
+        const QString code = state ? QString::fromLatin1(state) : QString();
+        if (PQstatus(connection) != CONNECTION_OK || code.startsWith(u"08") || code.startsWith(u"57P")) {
+            m_broken = true;
+            m_lastError = {StoreError::Unavailable, u"the database is unavailable"_s};
+        } else if (code == u"23505") {
+            m_lastError = {StoreError::Conflict, message};
+        } else if (code == u"40001" || code == u"40P01") {
+            m_lastError = {StoreError::Unavailable, u"the database is busy; retry"_s};
+        } else {
+            m_lastError = {StoreError::Internal, u"internal database error"_s};
+        }
+        qCWarning(lcStore) << "prepared statement failed:" << code << message;
+        return std::nullopt;
+    };
+    if (!connection) {
+        qCWarning(lcStore) << "no libpq connection behind QPSQL:" << handle.typeName();
+        return failed(nullptr, connection);
+    }
+    if (!m_serverPrepared.contains(name)) {
+        PGresult *prepared = PQprepare(connection, name.constData(), sql.constData(), 0, nullptr);
+        if (PQresultStatus(prepared) != PGRES_COMMAND_OK)
+            return failed(prepared, connection);
+        PQclear(prepared);
+        m_serverPrepared.insert(name);
+    }
+    std::vector<const char *> values;
+    values.reserve(size_t(parameters.size()));
+    for (const QByteArray &p : parameters)
+        values.push_back(p.isNull() ? nullptr : p.constData());
+    PGresult *result = PQexecPrepared(connection, name.constData(), int(values.size()), values.data(),
+                                      nullptr, nullptr, 0);
+    const ExecStatusType status = PQresultStatus(result);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        return failed(result, connection);
+    QList<QByteArrayList> rows;
+    const int count = PQntuples(result), columns = PQnfields(result);
+    rows.reserve(count);
+    for (int r = 0; r < count; ++r) {
+        QByteArrayList row;
+        for (int c = 0; c < columns; ++c)
+            row.append(PQgetisnull(result, r, c) ? QByteArray() : QByteArray(PQgetvalue(result, r, c)));
+        rows.append(row);
+    }
+    PQclear(result);
+    return rows;
 }
 
 Result<Done> SqlSession::ping()

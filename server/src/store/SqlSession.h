@@ -7,7 +7,10 @@
 #include "DatabaseConfig.h"
 #include "Result.h"
 
+#include <QByteArrayList>
 #include <QHash>
+#include <QSet>
+#include <optional>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -40,6 +43,15 @@ public:
     bool commit();
     void rollback();
 
+    // PostgreSQL only: runs a named server-side prepared statement (prepared on first use
+    // on this connection) with text parameters passed apart from the SQL, so the server
+    // parses neither the statement nor the values again. QPSQL's own prepared statements
+    // send every value as a literal inside an EXECUTE, which the server must parse:
+    // for the group commit's wide INSERT that was most of the database's time.
+    // Returns the rows of the result (as text), or nothing on failure (see lastError()).
+    std::optional<QList<QByteArrayList>> execPrepared(const QByteArray &name, const QByteArray &sql,
+                                                      const QByteArrayList &parameters);
+
     // The last failure as a StoreError (Unavailable when the connection is the problem).
     StoreError lastError() const { return m_lastError; }
 
@@ -51,6 +63,7 @@ private:
     QString m_name;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery> m_statements;
+    QSet<QByteArray> m_serverPrepared; // names prepared on the current connection
     StoreError m_lastError;
     bool m_broken = false;
 };
