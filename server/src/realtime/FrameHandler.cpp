@@ -97,7 +97,7 @@ void FrameHandler::handle(Connection *connection, const QString &text)
                         // The sending socket gets the stored message too (the seed echoed
                         // it); a client that knows acks can match it by client_id.
                         if (!result->duplicate)
-                            origin->deliver(Event{Event::Kind::Frame, {}, ChatService::chatMessageFrame(m), m.id, 0, {}});
+                            origin->deliver(Event{Event::Kind::Frame, {}, result->frame, m.id, 0, {}});
                     });
         return;
     }

@@ -36,9 +36,10 @@ void ChatService::send(qint64 senderId, const NewMessage &draft, quint64 fromCon
         if (result && !result->duplicate) {
             ++m_metrics.messagesStored;
             const Message &m = result->message;
+            result.value().frame = chatMessageFrame(m);
             Event event;
             event.userIds = {m.senderId, m.receiverId};
-            event.frame = chatMessageFrame(m);
+            event.frame = result->frame;
             event.messageId = m.id;
             event.skipConnection = fromConnection;
             // The sender stopped typing to this receiver: say so before the message.

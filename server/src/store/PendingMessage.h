@@ -16,6 +16,7 @@ struct StoredMessage
     Message message;
     bool duplicate = false; // the client_id was seen before: nothing new was stored
     bool newConversation = false; // the first message between these two users
+    QString frame; // the chat_message frame, encoded once (set by the chat service)
 };
 
 struct PendingMessage
