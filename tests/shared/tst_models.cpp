@@ -9,6 +9,7 @@
 #include <fastchat/Message.h>
 #include <fastchat/NewMessage.h>
 #include <fastchat/TypingStatus.h>
+#include <fastchat/Time.h>
 #include <fastchat/User.h>
 
 #include <QJsonArray>
@@ -757,6 +758,60 @@ private slots:
         QVERIFY2(!v.ok, "bad input was accepted");
         QCOMPARE(v.code, code);
         QVERIFY2(!v.error.isEmpty(), "a refusal must say what was wrong");
+    }
+
+    // ---- The hand-written frames of the hot path say exactly what toJson() says
+    void chatMessageFrameEqualsTheEnvelopeOfToJson_data()
+    {
+        QTest::addColumn<QString>("content");
+        QTest::addColumn<QString>("clientId");
+        QTest::addColumn<bool>("read");
+        QTest::addRow("plain") << u"hello"_s << u"c-1"_s << false;
+        QTest::addRow("quotes and backslashes") << u"say \"hi\" \\ back/slash"_s << QString() << true;
+        QTest::addRow("control characters") << u"tab\tnew\nline\r\u0001\u001f\b\f end"_s << u"c\"2"_s << false;
+        QTest::addRow("unicode") << u"grüße 你好 😀 \u2028"_s << u"ü"_s << true;
+        QTest::addRow("empty") << QString() << QString() << false;
+    }
+    void chatMessageFrameEqualsTheEnvelopeOfToJson()
+    {
+        QFETCH(QString, content);
+        QFETCH(QString, clientId);
+        QFETCH(bool, read);
+        Message m;
+        m.id = 9007199254740991;
+        m.conversationId = 7;
+        m.senderId = 1;
+        m.receiverId = 2;
+        m.content = content;
+        m.type = u"file"_s;
+        m.clientId = clientId;
+        m.timestamp = m.createdAt = m.updatedAt = QDateTime::fromMSecsSinceEpoch(1795619192123, Qt::UTC);
+        if (read)
+            m.readAt = QDateTime::fromMSecsSinceEpoch(-86399999, Qt::UTC); // before 1970 too
+        const QJsonDocument written = QJsonDocument::fromJson(m.toChatMessageFrame());
+        QVERIFY(written.isObject());
+        const QJsonObject expected = Envelope{FrameType::ChatMessage, m.toJson()}.toJson();
+        QCOMPARE(written.object(), expected);
+    }
+    void ackFrameEqualsTheEnvelopeOfToJson()
+    {
+        for (const QString &clientId : {u"abc"_s, QString()}) {
+            const Ack ack{clientId, 12, 3, QDateTime::fromMSecsSinceEpoch(951782400000, Qt::UTC)}; // 2000-02-29
+            const QJsonDocument written = QJsonDocument::fromJson(ack.toFrame());
+            const QJsonObject expected = Envelope{FrameType::Ack, ack.toJson()}.toJson();
+            QCOMPARE(written.object(), expected);
+            QCOMPARE(written.object()[u"payload"][u"timestamp"].toString(), u"2000-02-29T00:00:00.000Z"_s);
+        }
+    }
+    void timesAreWrittenLikeQtDoesForEveryKindOfDate()
+    {
+        // Leap days, year ends, before 1970, milliseconds: the fast formatter agrees with Qt.
+        const qint64 samples[] = {0, 1, 999, 86399999, 951782400000, 946684799999, 4102444800000,
+                                  -1, -86400000, -2208988800000, 1795619192123, 253402300799999};
+        for (qint64 ms : samples) {
+            const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+            QCOMPARE(toRfc3339(t), t.toString(Qt::ISODateWithMs));
+        }
     }
 };
 

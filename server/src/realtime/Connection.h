@@ -39,6 +39,8 @@ public:
     bool takeMessageToken(int perSecond);
 
     void send(FrameType type, const QJsonObject &payload);
+    // A frame already encoded (sent now, even during a resume).
+    void sendFrame(const QString &frame) { sendText(frame); }
     // A live event from the hub (held back while a resume is running).
     void deliver(const Event &event);
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);

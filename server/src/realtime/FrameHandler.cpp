@@ -93,7 +93,7 @@ void FrameHandler::handle(Connection *connection, const QString &text)
                         }
                         const Message &m = result->message;
                         ++m_metrics.acks;
-                        origin->send(FrameType::Ack, Ack{clientId, m.id, m.conversationId, m.timestamp}.toJson());
+                        origin->sendFrame(QString::fromUtf8(Ack{clientId, m.id, m.conversationId, m.timestamp}.toFrame()));
                         // The sending socket gets the stored message too (the seed echoed
                         // it); a client that knows acks can match it by client_id.
                         if (!result->duplicate)

@@ -22,7 +22,7 @@ ChatService::ChatService(Store &store, Hub &hub, Presence &presence, TypingTrack
 
 QString ChatService::chatMessageFrame(const Message &message)
 {
-    return QString::fromUtf8(Envelope{FrameType::ChatMessage, message.toJson()}.toFrame());
+    return QString::fromUtf8(message.toChatMessageFrame());
 }
 
 void ChatService::send(qint64 senderId, const NewMessage &draft, quint64 fromConnection,

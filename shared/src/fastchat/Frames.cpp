@@ -2,6 +2,7 @@
 #include "Frames.h"
 
 #include "JsonReader.h"
+#include "JsonWriter.h"
 #include "NewMessage.h"
 #include "Time.h"
 
@@ -29,6 +30,22 @@ QJsonObject Ack::toJson() const
             {u"id"_s, id},
             {u"conversation_id"_s, conversationId},
             {u"timestamp"_s, timeToJson(timestamp)}};
+}
+
+QByteArray Ack::toFrame() const
+{
+    // Keep in step with toJson(): tst_models checks that both give the same object.
+    JsonWriter w(160);
+    w.beginObject();
+    w.key("type").string(u"ack");
+    w.key("payload").beginObject();
+    w.key("client_id").stringOrNull(clientId);
+    w.key("id").number(id);
+    w.key("conversation_id").number(conversationId);
+    w.key("timestamp").time(timestamp);
+    w.endObject();
+    w.endObject();
+    return w.bytes();
 }
 
 Parsed<Ack> Ack::fromJson(const QJsonObject &object)

@@ -21,6 +21,8 @@ struct Ack
 
     QJsonObject toJson() const;
     static Parsed<Ack> fromJson(const QJsonObject &object);
+    // {"type":"ack","payload":{...}} written directly (one per message sent).
+    QByteArray toFrame() const;
 };
 
 // Server -> client: a frame was refused and nothing was changed.

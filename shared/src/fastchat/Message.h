@@ -10,6 +10,8 @@
 
 namespace fastchat {
 
+class JsonWriter;
+
 struct Message
 {
     qint64 id = 0;
@@ -26,6 +28,10 @@ struct Message
 
     QJsonObject toJson() const;
     static Parsed<Message> fromJson(const QJsonObject &object);
+    // The same fields as toJson(), written directly; used for every chat_message frame.
+    void writeJson(JsonWriter &writer) const;
+    // {"type":"chat_message","payload":{...}} as UTF-8, ready to send.
+    QByteArray toChatMessageFrame() const;
 };
 
 } // namespace fastchat
