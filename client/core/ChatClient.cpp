@@ -22,6 +22,7 @@
 #include <QQmlEngine>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QUuid>
 
@@ -51,8 +52,19 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
       m_typing(new TypingNotifier([this](qint64 peer, bool typing) { m_socket->sendTyping(peer, typing); }, this)),
       m_cache(std::make_unique<LocalCache>()),
       m_conversations(new ConversationListModel(this)),
-      m_search(new UserSearchModel(this))
+      m_search(new UserSearchModel(this)),
+      m_visible(new QSortFilterProxyModel(this))
 {
+    m_visible->setSourceModel(m_conversations);
+    m_visible->setFilterRole(ConversationListModel::PeerNameRole);
+    m_visible->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    const auto rowMayHaveChanged = [this] { Q_EMIT currentConversationRowChanged(); };
+    connect(m_visible, &QAbstractItemModel::rowsInserted, this, rowMayHaveChanged);
+    connect(m_visible, &QAbstractItemModel::rowsRemoved, this, rowMayHaveChanged);
+    connect(m_visible, &QAbstractItemModel::rowsMoved, this, rowMayHaveChanged);
+    connect(m_visible, &QAbstractItemModel::modelReset, this, rowMayHaveChanged);
+    connect(m_visible, &QAbstractItemModel::layoutChanged, this, rowMayHaveChanged);
+    connect(this, &ChatClient::currentPeerChanged, this, &ChatClient::currentConversationRowChanged);
     if (m_options.profile.isEmpty())
         m_options.profile = u"default"_s;
     m_api->setTokenProvider(m_session);
@@ -75,6 +87,12 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
             m_countdown.start();
         else
             m_countdown.stop();
+        if (m_socket->state() < SocketClient::State::Resuming) {
+            // Without a connection nobody's "typing…" can be trusted (no "false" will come).
+            const auto typing = m_typingUntil.keys();
+            for (qint64 peer : typing)
+                setPeerTyping(peer, false);
+        }
         Q_EMIT connectionChanged();
     });
     connect(&m_syncRetry, &QTimer::timeout, &m_countdown, &QTimer::stop);
@@ -137,7 +155,7 @@ ChatClient *ChatClient::create(QQmlEngine *, QJSEngine *)
 {
     ChatClient *client = qmlInstance.data();
     if (!client) {
-        client = new ChatClient();
+        client = new ChatClient(ChatClientOptions{});
         qmlInstance = client;
     } else {
         QJSEngine::setObjectOwnership(client, QJSEngine::CppOwnership);
@@ -729,6 +747,46 @@ void ChatClient::closeConversation()
     m_current = 0;
     Q_EMIT currentPeerChanged();
     Q_EMIT currentPeerStatusChanged();
+}
+
+void ChatClient::openAdjacentConversation(int step)
+{
+    const int rows = m_visible->rowCount();
+    if (rows == 0 || step == 0)
+        return;
+    const int current = currentConversationRow();
+    int row = current < 0 ? (step > 0 ? 0 : rows - 1) : current + step;
+    row = std::clamp(row, 0, rows - 1);
+    openConversation(m_visible->index(row, 0).data(ConversationListModel::PeerIdRole).toLongLong());
+}
+
+QAbstractItemModel *ChatClient::visibleConversations() const
+{
+    return m_visible;
+}
+
+QString ChatClient::conversationFilter() const
+{
+    return m_filter;
+}
+
+void ChatClient::setConversationFilter(const QString &filter)
+{
+    if (filter == m_filter)
+        return;
+    m_filter = filter;
+    m_visible->setFilterFixedString(filter.trimmed());
+    Q_EMIT conversationFilterChanged();
+}
+
+int ChatClient::currentConversationRow() const
+{
+    if (!m_current)
+        return -1;
+    const int source = m_conversations->rowOf(m_current);
+    if (source < 0)
+        return -1;
+    return m_visible->mapFromSource(m_conversations->index(source, 0)).row();
 }
 
 bool ChatClient::sendMessage(const QString &text)

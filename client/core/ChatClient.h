@@ -25,6 +25,7 @@
 #include <memory>
 
 class QQmlEngine;
+class QSortFilterProxyModel;
 class QJSEngine;
 
 namespace fastchat::client {
@@ -66,6 +67,10 @@ class ChatClient : public QObject
     Q_PROPERTY(QString currentUserName READ currentUserName NOTIFY currentUserChanged)
     Q_PROPERTY(fastchat::client::ConversationListModel *conversations READ conversations CONSTANT)
     Q_PROPERTY(fastchat::client::UserSearchModel *userSearch READ userSearch CONSTANT)
+    Q_PROPERTY(QAbstractItemModel *visibleConversations READ visibleConversations CONSTANT)
+    Q_PROPERTY(QString conversationFilter READ conversationFilter WRITE setConversationFilter NOTIFY
+                       conversationFilterChanged)
+    Q_PROPERTY(int currentConversationRow READ currentConversationRow NOTIFY currentConversationRowChanged)
     Q_PROPERTY(qint64 currentPeerId READ currentPeerId NOTIFY currentPeerChanged)
     Q_PROPERTY(QString currentPeerName READ currentPeerName NOTIFY currentPeerChanged)
     Q_PROPERTY(qreal currentPeerHue READ currentPeerHue NOTIFY currentPeerChanged)
@@ -86,7 +91,9 @@ public:
 
     static const QUrl defaultServerUrl;
 
-    explicit ChatClient(const ChatClientOptions &options = {}, QObject *parent = nullptr);
+    // Not default-constructible on purpose: QML then uses create() (Qt 6.4 prefers a default
+    // constructor over the factory), which hands out the application's instance.
+    explicit ChatClient(const ChatClientOptions &options, QObject *parent = nullptr);
     ~ChatClient() override;
 
     // QML: the instance the application registered (it stays owned by C++).
@@ -105,6 +112,8 @@ public:
     // Opens the conversation with a user found by the search (it may not exist yet).
     Q_INVOKABLE void openConversationWithSearchResult(int row);
     Q_INVOKABLE void closeConversation();
+    // The next (step 1) or previous (-1) conversation in the visible list.
+    Q_INVOKABLE void openAdjacentConversation(int step);
     // Sends to the current peer; false when there is nothing to send.
     Q_INVOKABLE bool sendMessage(const QString &text);
     Q_INVOKABLE void retryMessage(const QString &clientId);
@@ -138,6 +147,12 @@ public:
     QString currentUserName() const { return m_me.username; }
     ConversationListModel *conversations() const { return m_conversations; }
     UserSearchModel *userSearch() const { return m_search; }
+    // The conversation list filtered by conversationFilter (a name substring).
+    QAbstractItemModel *visibleConversations() const;
+    QString conversationFilter() const;
+    void setConversationFilter(const QString &filter);
+    // The current conversation's row in visibleConversations (-1: not there).
+    int currentConversationRow() const;
     qint64 currentPeerId() const { return m_current; }
     QString currentPeerName() const;
     qreal currentPeerHue() const;
@@ -171,6 +186,8 @@ Q_SIGNALS:
     void unreadTotalChanged();
     void currentUserChanged();
     void currentPeerChanged();
+    void conversationFilterChanged();
+    void currentConversationRowChanged();
     void currentPeerStatusChanged();
     void windowActiveChanged();
     // A message arrived that the user is not looking at (the app may notify the desktop).
@@ -215,6 +232,7 @@ private:
     std::unique_ptr<LocalCache> m_cache;
     ConversationListModel *m_conversations;
     UserSearchModel *m_search;
+    QSortFilterProxyModel *m_visible;
     QHash<qint64, MessageListModel *> m_models;
     QHash<qint64, User> m_users;
     QHash<qint64, QString> m_drafts;
@@ -234,6 +252,7 @@ private:
     QString m_error;
     QString m_notice;
     QString m_syncError;
+    QString m_filter;
     QTimer m_typingSweep;
     QTimer m_markRead;
     QTimer m_syncRetry;

@@ -2,6 +2,7 @@
 #include "Format.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -12,7 +13,11 @@ QString clockTime(const QDateTime &time)
 {
     if (!time.isValid())
         return {};
-    return QLocale().toString(time.toLocalTime().time(), QLocale::ShortFormat);
+    // Hours and minutes; some locales' short format (the C locale's) has seconds too.
+    static const QRegularExpression seconds(u"[:.]ss?"_s);
+    QString pattern = QLocale().timeFormat(QLocale::ShortFormat);
+    pattern.remove(seconds);
+    return QLocale().toString(time.toLocalTime().time(), pattern);
 }
 
 QString listTime(const QDateTime &time, const QDateTime &now)

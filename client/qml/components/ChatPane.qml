@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// The right side: the open conversation (header, messages newest at the bottom, composer),
+// or a hint when none is open.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import FastChat
+import FastChat.Core
+
+Rectangle {
+    id: pane
+
+    function focusComposer() {
+        composer.focusInput()
+    }
+
+    color: Theme.chatBackground
+
+    Label {
+        anchors.centerIn: parent
+        visible: ChatClient.currentPeerId === 0
+        text: qsTr("Choose a conversation, or start a new one with Ctrl+N.")
+        color: Theme.subtleText
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+        visible: ChatClient.currentPeerId !== 0
+
+        ChatHeader {
+            Layout.fillWidth: true
+        }
+
+        ListView {
+            id: messages
+
+            // A ListView laid out bottom to top does not call fetchMore() by itself: ask for
+            // older messages when the top is in sight (the same workaround as NeoChat's).
+            function loadOlderIfNeeded() {
+                if (messages.model && !messages.model.loading && !messages.model.atStart
+                        && (messages.atYBeginning || messages.contentHeight < messages.height))
+                    messages.model.loadOlder()
+            }
+
+            objectName: "messageList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: ChatClient.messages
+            verticalLayoutDirection: ListView.BottomToTop
+            boundsBehavior: Flickable.StopAtBounds
+            spacing: 0
+            reuseItems: true
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: MessageDelegate {}
+
+            // With BottomToTop the header is the bottom: a little air above the composer.
+            header: Item {
+                width: messages.width
+                height: Theme.padding
+            }
+
+            // ... and the footer is the top: where older messages come in.
+            footer: Item {
+                width: messages.width
+                height: Theme.unit * 2.5
+                BusyIndicator {
+                    anchors.centerIn: parent
+                    height: Theme.unit * 1.6
+                    width: height
+                    running: messages.model !== null && messages.model.loading
+                }
+                Label {
+                    anchors.centerIn: parent
+                    visible: messages.model !== null && messages.model.atStart && messages.count > 0
+                    text: qsTr("This is the beginning of your conversation.")
+                    color: Theme.subtleText
+                    font.pointSize: Theme.smallFontSize
+                }
+            }
+
+            onAtYBeginningChanged: messages.loadOlderIfNeeded()
+            onCountChanged: Qt.callLater(messages.loadOlderIfNeeded)
+            onModelChanged: Qt.callLater(messages.loadOlderIfNeeded)
+
+            Label {
+                anchors.centerIn: parent
+                visible: messages.count === 0 && messages.model !== null && !messages.model.loading
+                text: qsTr("No messages yet. Say hello!")
+                color: Theme.subtleText
+            }
+        }
+
+        Composer {
+            id: composer
+
+            Layout.fillWidth: true
+        }
+    }
+
+    Connections {
+        target: ChatClient
+        function onCurrentPeerChanged() {
+            messages.positionViewAtBeginning()
+            if (ChatClient.currentPeerId !== 0)
+                composer.focusInput()
+        }
+    }
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+// The real client window under Xvfb against a real server: sign in by typing into the form
+// (a wrong password first), open a conversation from the list, write with Shift+Enter and
+// Enter, see the reply and the typing indicator, the unread badge and online dot of another
+// chat, the new-chat dialog (Ctrl+N, Esc), the reconnecting banner while the server is down,
+// and the dark palette. Screenshots of each step go to $FASTCHAT_SCREENSHOT_DIR (ctest sets
+// it to the build tree), to be looked at.
+#include "ClientHarness.h"
+#include "TestServer.h"
+
+#include <ChatClient.h>
+#include <ClientUi.h>
+#include <ConversationListModel.h>
+#include <MessageListModel.h>
+#include <QDir>
+#include <QGuiApplication>
+#include <QImage>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QTest>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+using namespace fastchat::client;
+using namespace clienttest;
+
+class ClientGuiTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void signInChatAndSeeTheReply();
+
+private:
+    QQuickItem *find(const QString &objectName) const;
+    // The first item under `root` whose property `name` equals `value`.
+    QQuickItem *findByProperty(QQuickItem *root, const char *name, const QVariant &value) const;
+    void click(QQuickItem *item);
+    void typeInto(QQuickItem *item, const QString &text);
+    // Key presses, one character after the other, into the focused item.
+    void typeText(const QString &text);
+    void screenshot(const QString &name);
+
+    QQuickWindow *m_window = nullptr;
+    QString m_screenshots;
+};
+
+void ClientGuiTest::initTestCase()
+{
+    QVERIFY2(QGuiApplication::platformName() != u"offscreen"_s || qEnvironmentVariableIsSet("FASTCHAT_GUI_OFFSCREEN"),
+             "run under Xvfb (ctest does: xvfb-run)");
+    m_screenshots = qEnvironmentVariable("FASTCHAT_SCREENSHOT_DIR", QDir::currentPath() + u"/screenshots"_s);
+    QVERIFY(QDir().mkpath(m_screenshots));
+    prepareUi();
+}
+
+namespace {
+
+// Depth first through the visual tree (Loader items, popups in the overlay, delegates).
+QQuickItem *findVisual(QQuickItem *root, const std::function<bool(QQuickItem *)> &match)
+{
+    if (!root)
+        return nullptr;
+    const auto children = root->childItems();
+    for (QQuickItem *child : children) {
+        if (match(child))
+            return child;
+        if (QQuickItem *found = findVisual(child, match))
+            return found;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+QQuickItem *ClientGuiTest::find(const QString &objectName) const
+{
+    if (!m_window)
+        return nullptr;
+    return findVisual(m_window->contentItem()->parentItem() ? m_window->contentItem()->parentItem()
+                                                            : m_window->contentItem(),
+                      [&](QQuickItem *item) { return item->objectName() == objectName; });
+}
+
+QQuickItem *ClientGuiTest::findByProperty(QQuickItem *root, const char *name, const QVariant &value) const
+{
+    return findVisual(root, [&](QQuickItem *item) {
+        const QVariant v = item->property(name);
+        return v.isValid() && v == value && item->isVisible();
+    });
+}
+
+void ClientGuiTest::click(QQuickItem *item)
+{
+    QVERIFY(item);
+    const QPointF center = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, center.toPoint());
+}
+
+void ClientGuiTest::typeInto(QQuickItem *item, const QString &text)
+{
+    QVERIFY(item);
+    item->forceActiveFocus();
+    QTRY_VERIFY(item->hasActiveFocus());
+    QMetaObject::invokeMethod(item, "selectAll");
+    QTest::keyClick(m_window, Qt::Key_Backspace);
+    typeText(text);
+}
+
+void ClientGuiTest::typeText(const QString &text)
+{
+    for (const QChar c : text)
+        QTest::keyClick(m_window, c.toLatin1());
+}
+
+void ClientGuiTest::screenshot(const QString &name)
+{
+    // The pointer out of the way: no hover highlight where a row happens to be now.
+    QTest::mouseMove(m_window, QPoint(m_window->width() - 2, m_window->height() / 2));
+    // Let the scene graph render what the last events changed.
+    QTest::qWait(300);
+    const QImage image = m_window->grabWindow();
+    QVERIFY(!image.isNull());
+    // Not blank: a rendered window has many colours.
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7) {
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    }
+    QVERIFY2(colours.size() > 20, qPrintable(u"%1 looks blank"_s.arg(name)));
+    const QString path = QDir(m_screenshots).filePath(name + u".png"_s);
+    QVERIFY(image.save(path));
+    qInfo().noquote() << "screenshot:" << path;
+}
+
+void ClientGuiTest::signInChatAndSeeTheReply()
+{
+    TestServer server;
+    QVERIFY2(server.start(u"sqlite"_s), qPrintable(server.errorString()));
+    const Account alice = server.registerUser(u"alice"_s);
+    TestUser bob{server.registerUser(u"bob"_s), {}, {}};
+    TestUser carol{server.registerUser(u"carol"_s), {}, {}};
+    QTemporaryDir data;
+    signIn(bob, server, data.path());
+    signIn(carol, server, data.path());
+    if (QTest::currentTestFailed())
+        return;
+    // Alice has news from both before she starts the app.
+    bob.open(alice.id);
+    QVERIFY(bob->sendMessage(u"Hi Alice! Do you have a minute today?"_s));
+    carol.open(alice.id);
+    QVERIFY(carol->sendMessage(u"Lunch at noon?"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(carol->messages(), 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(bob->messages(), 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
+
+    // The app, as main() starts it.
+    ChatClient client(options(server, data.path(), u"alice"_s));
+    QQmlApplicationEngine engine;
+    m_window = loadUi(engine, &client);
+    QVERIFY(m_window);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_window->requestActivate();
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    client.start();
+    QCOMPARE(m_window->title(), u"Fast-Chat"_s);
+
+    // A wrong password first: the server's answer is shown.
+    QTRY_VERIFY(find(u"serverInput"_s));
+    typeInto(find(u"serverInput"_s), server.url().toString());
+    typeInto(find(u"loginInput"_s), alice.email);
+    typeInto(find(u"passwordInput"_s), u"wrong password"_s);
+    click(find(u"signInButton"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"signInError"_s)->property("text").toString(), u"Invalid credentials"_s, waitMs);
+    screenshot(u"client-sign-in-error"_s);
+
+    // Then the right one, with Enter.
+    typeInto(find(u"passwordInput"_s), alice.password);
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isSignedIn(), waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client.connectionState(), ChatClient::Online, waitMs);
+    QQuickItem *list = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((list = find(u"conversationList"_s)) && list->property("count").toInt() == 2, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"(2) Fast-Chat"_s, waitMs);
+
+    // Open Bob's conversation from the list.
+    QQuickItem *bobRow = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(bobRow = findByProperty(list, "peerName", u"bob"_s), waitMs);
+    click(bobRow);
+    QTRY_COMPARE_WITH_TIMEOUT(client.currentPeerId(), bob.account.id, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"peerName"_s)->property("text").toString(), u"bob"_s, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"peerStatus"_s)->property("text").toString(), u"online"_s, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"(1) Fast-Chat"_s, waitMs); // Bob's is read
+
+    // Write two lines (Shift+Enter) and send with Enter.
+    QQuickItem *composer = find(u"composer"_s);
+    QVERIFY(composer);
+    QTRY_VERIFY(composer->hasActiveFocus());
+    typeText(u"Sure, what's up?"_s);
+    QTest::keyClick(m_window, Qt::Key_Return, Qt::ShiftModifier);
+    typeText(u"I'm free until 3."_s);
+    QCOMPARE(composer->property("text").toString(), u"Sure, what's up?\nI'm free until 3."_s);
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_COMPARE(composer->property("text").toString(), QString());
+    MessageListModel *bobView = bob->messages();
+    QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"Sure, what's up?\nI'm free until 3."_s), 1, waitMs);
+
+    // Bob answers; Alice sees it in the window, and Bob typing again.
+    QVERIFY(bob->sendMessage(u"Could you review my patch? It's the reconnect fix."_s));
+    QQuickItem *messageList = find(u"messageList"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(findByProperty(messageList, "content",
+                                            u"Could you review my patch? It's the reconnect fix."_s),
+                             waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(client.messages(), 1, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Read), waitMs);
+    bob->composerEdited(u"Thanks"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"peerStatus"_s)->property("text").toString(), u"typing…"_s, waitMs);
+    // Carol writes again: her row goes to the top with an unread badge and her online dot.
+    QVERIFY(carol->sendMessage(u"I'll book a table for two."_s));
+    QTRY_COMPARE_WITH_TIMEOUT(
+            conversationRole(&client, carol.account.id, ConversationListModel::UnreadCountRole).toInt(), 2, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"(2) Fast-Chat"_s, waitMs);
+    QQuickItem *carolRow = findByProperty(list, "peerName", u"carol"_s);
+    QVERIFY(carolRow);
+    QTRY_VERIFY(findByProperty(carolRow, "objectName", u"unreadBadge"_s));
+    QTRY_VERIFY(findByProperty(carolRow, "objectName", u"onlineDot"_s));
+    screenshot(u"client-main-window"_s);
+
+    // The dark palette, as a dark desktop theme gives it.
+    applyColorScheme(u"dark"_s);
+    screenshot(u"client-main-window-dark"_s);
+    applyColorScheme(u"light"_s);
+
+    // Ctrl+N: find Carol; Esc closes the dialog.
+    QTest::keySequence(m_window, QKeySequence::New);
+    QQuickItem *search = nullptr;
+    QTRY_VERIFY((search = find(u"userSearchField"_s)) && search->hasActiveFocus());
+    typeText(u"car"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(client.userSearch()->rowCount(), 1, waitMs);
+    screenshot(u"client-new-chat"_s);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_VERIFY(!search->isVisible());
+    QCOMPARE(client.currentPeerId(), bob.account.id);
+
+    // Up/Down through the conversations (Alt+Up/Down anywhere).
+    QTest::keyClick(m_window, Qt::Key_Up, Qt::AltModifier);
+    QTRY_COMPARE(client.currentPeerId(), carol.account.id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"Fast-Chat"_s, waitMs);
+    QTest::keyClick(m_window, Qt::Key_Down, Qt::AltModifier);
+    QTRY_COMPARE(client.currentPeerId(), bob.account.id);
+
+    // The server goes away: the banner says so, and goes when it is back.
+    server.stop();
+    QQuickItem *banner = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((banner = find(u"reconnectBanner"_s)) && banner->isVisible(), waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(client.connectionText().startsWith(u"Offline"_s), waitMs);
+    screenshot(u"client-reconnecting"_s);
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    client.reconnectNow();
+    QTRY_COMPARE_WITH_TIMEOUT(client.connectionState(), ChatClient::Online, 60000);
+    QTRY_VERIFY(!banner->isVisible());
+
+    engine.clearComponentCache();
+    m_window = nullptr;
+}
+
+QTEST_MAIN(ClientGuiTest)
+#include "tst_client_gui.moc"
