@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "ClientUi.h"
 
-#include <ChatClient.h>
 #include <QGuiApplication>
 #include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QtQml/qqmlextensionplugin.h>
+
+#include <ChatClient.h>
 
 Q_IMPORT_QML_PLUGIN(FastChat_CorePlugin)
 Q_IMPORT_QML_PLUGIN(FastChatPlugin)

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "DesktopNotifier.h"
 
-#include <ChatClient.h>
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QVariantMap>
 
+#include <ChatClient.h>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::client {
 
-DesktopNotifier::DesktopNotifier(ChatClient *client, QObject *parent) : QObject(parent), m_client(client)
+DesktopNotifier::DesktopNotifier(ChatClient *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
 {
     connect(client, &ChatClient::messageNotification, this, &DesktopNotifier::notify);
 }
@@ -24,12 +27,12 @@ void DesktopNotifier::notify(const QString &title, const QString &body, qint64)
     QDBusConnection bus = QDBusConnection::sessionBus();
     if (!bus.isConnected())
         return;
-    QDBusMessage call = QDBusMessage::createMethodCall(u"org.freedesktop.Notifications"_s,
-                                                       u"/org/freedesktop/Notifications"_s,
-                                                       u"org.freedesktop.Notifications"_s, u"Notify"_s);
+    QDBusMessage call = QDBusMessage::createMethodCall(
+            u"org.freedesktop.Notifications"_s, u"/org/freedesktop/Notifications"_s,
+            u"org.freedesktop.Notifications"_s, u"Notify"_s);
     const QVariantMap hints{{u"category"_s, u"im.received"_s}, {u"desktop-entry"_s, u"fastchat"_s}};
-    call << u"Fast-Chat"_s << m_lastId << u"mail-unread"_s << title << body.toHtmlEscaped() << QStringList()
-         << hints << int(-1);
+    call << u"Fast-Chat"_s << m_lastId << u"mail-unread"_s << title << body.toHtmlEscaped()
+         << QStringList() << hints << int(-1);
     auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(call), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher *w) {
         const QDBusPendingReply<quint32> reply = *w;

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+
 #include <fastchat/JsonReader.h>
 
 using namespace Qt::StringLiterals;
@@ -27,10 +28,11 @@ QString capitalized(QString text)
 
 ApiError badAnswer(const QString &what)
 {
-    return {ApiError::Kind::BadAnswer, 0, u"The server sent an answer this app cannot read (%1)."_s.arg(what)};
+    return {ApiError::Kind::BadAnswer, 0,
+            u"The server sent an answer this app cannot read (%1)."_s.arg(what)};
 }
 
-template <typename T>
+template<typename T>
 ApiResult<T> parseObject(const QJsonValue &body, const ApiError &error)
 {
     ApiResult<T> result;
@@ -51,7 +53,7 @@ ApiResult<T> parseObject(const QJsonValue &body, const ApiError &error)
     return result;
 }
 
-template <typename T>
+template<typename T>
 ApiResult<QList<T>> parseList(const QJsonValue &body, const ApiError &error)
 {
     ApiResult<QList<T>> result;
@@ -98,7 +100,8 @@ Parsed<SessionTokens> SessionTokens::fromJson(const QJsonObject &object)
     return t;
 }
 
-ApiClient::ApiClient(QObject *parent) : QObject(parent)
+ApiClient::ApiClient(QObject *parent)
+    : QObject(parent)
 {
     m_network.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
 }
@@ -145,7 +148,8 @@ ApiError ApiClient::errorFrom(QNetworkReply *reply, int status, const QJsonValue
     QString text;
     switch (reply->error()) {
     case QNetworkReply::ConnectionRefusedError:
-        text = u"Cannot connect to %1: the connection was refused. Is the server running?"_s.arg(where);
+        text = u"Cannot connect to %1: the connection was refused. Is the server running?"_s.arg(
+                where);
         break;
     case QNetworkReply::HostNotFoundError:
         text = u"Cannot find the server %1. Check the address."_s.arg(where);
@@ -158,7 +162,8 @@ ApiError ApiClient::errorFrom(QNetworkReply *reply, int status, const QJsonValue
         text = u"The server at %1 closed the connection."_s.arg(where);
         break;
     case QNetworkReply::SslHandshakeFailedError:
-        text = u"A secure connection to %1 could not be made: %2"_s.arg(where, reply->errorString());
+        text = u"A secure connection to %1 could not be made: %2"_s.arg(where,
+                                                                        reply->errorString());
         break;
     case QNetworkReply::ProtocolUnknownError:
         text = u"The address %1 is not an http:// or https:// address."_s.arg(m_baseUrl.toString());
@@ -188,72 +193,84 @@ void ApiClient::send(Request request, QObject *context, RawCallback done)
     QPointer<QObject> guard(context);
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, guard, request = std::move(request), done = std::move(done)]() mutable {
-        --m_pending;
-        reply->deleteLater();
-        if (!guard)
-            return;
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray bytes = reply->readAll();
-        QJsonValue body;
-        if (!bytes.isEmpty()) {
-            QJsonParseError parseError;
-            const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
-            if (parseError.error == QJsonParseError::NoError)
-                body = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
-        }
-        qCDebug(lcApi) << request.verb << request.path << "->" << status << reply->error();
-        if (status == 0 || status >= 400) {
-            const ApiError error = errorFrom(reply, status, body);
-            if (error.isUnauthorized() && request.auth == Auth::Bearer && !request.retried && m_tokens) {
-                // The access token expired or was revoked: renew it once, then ask again.
-                qCInfo(lcApi) << request.path << "was refused with 401; renewing the access token";
-                request.retried = true;
-                m_tokens->renewAccessToken(guard, [this, guard, request, done](const ApiError &renewed) mutable {
-                    if (!guard)
-                        return;
-                    if (!renewed.ok()) {
-                        done({}, renewed);
+                --m_pending;
+                reply->deleteLater();
+                if (!guard)
+                    return;
+                const int status
+                        = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                const QByteArray bytes = reply->readAll();
+                QJsonValue body;
+                if (!bytes.isEmpty()) {
+                    QJsonParseError parseError;
+                    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
+                    if (parseError.error == QJsonParseError::NoError)
+                        body = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
+                }
+                qCDebug(lcApi) << request.verb << request.path << "->" << status << reply->error();
+                if (status == 0 || status >= 400) {
+                    const ApiError error = errorFrom(reply, status, body);
+                    if (error.isUnauthorized() && request.auth == Auth::Bearer && !request.retried
+                        && m_tokens) {
+                        // The access token expired or was revoked: renew it once, then ask again.
+                        qCInfo(lcApi) << request.path
+                                      << "was refused with 401; renewing the access token";
+                        request.retried = true;
+                        m_tokens->renewAccessToken(
+                                guard,
+                                [this, guard, request, done](const ApiError &renewed) mutable {
+                                    if (!guard)
+                                        return;
+                                    if (!renewed.ok()) {
+                                        done({}, renewed);
+                                        return;
+                                    }
+                                    send(std::move(request), guard, std::move(done));
+                                });
                         return;
                     }
-                    send(std::move(request), guard, std::move(done));
-                });
-                return;
-            }
-            done(body, error);
-            return;
-        }
-        if (!bytes.isEmpty() && body.isUndefined()) {
-            done({}, badAnswer(u"not JSON"_s));
-            return;
-        }
-        done(body, {});
-    });
+                    done(body, error);
+                    return;
+                }
+                if (!bytes.isEmpty() && body.isUndefined()) {
+                    done({}, badAnswer(u"not JSON"_s));
+                    return;
+                }
+                done(body, {});
+            });
 }
 
-void ApiClient::registerAccount(const QString &username, const QString &email, const QString &password,
-                                QObject *context, Callback<User> done)
+void ApiClient::registerAccount(const QString &username, const QString &email,
+                                const QString &password, QObject *context, Callback<User> done)
 {
-    send({"POST", u"/auth/register"_s, {},
+    send({"POST",
+          u"/auth/register"_s,
+          {},
           QJsonObject{{u"username"_s, username}, {u"email"_s, email}, {u"password"_s, password}}},
-         context, [done](const QJsonValue &body, const ApiError &error) { done(parseObject<User>(body, error)); });
+         context, [done](const QJsonValue &body, const ApiError &error) {
+             done(parseObject<User>(body, error));
+         });
 }
 
 void ApiClient::login(const QString &login, const QString &password, QObject *context,
                       Callback<SessionTokens> done)
 {
     const QString key = login.contains(u'@') ? u"email"_s : u"username"_s;
-    send({"POST", u"/auth/login"_s, {}, QJsonObject{{key, login.trimmed()}, {u"password"_s, password}}},
+    send({"POST",
+          u"/auth/login"_s,
+          {},
+          QJsonObject{{key, login.trimmed()}, {u"password"_s, password}}},
          context, [done](const QJsonValue &body, const ApiError &error) {
-        done(parseObject<SessionTokens>(body, error));
-    });
+             done(parseObject<SessionTokens>(body, error));
+         });
 }
 
 void ApiClient::refresh(const QString &refreshToken, QObject *context, Callback<SessionTokens> done)
 {
     send({"POST", u"/auth/refresh"_s, {}, QJsonObject{{u"refresh_token"_s, refreshToken}}}, context,
          [done](const QJsonValue &body, const ApiError &error) {
-        done(parseObject<SessionTokens>(body, error));
-    });
+             done(parseObject<SessionTokens>(body, error));
+         });
 }
 
 void ApiClient::logout(QObject *context, Callback<bool> done)
@@ -274,29 +291,38 @@ void ApiClient::logout(QObject *context, Callback<bool> done)
 void ApiClient::me(QObject *context, Callback<User> done)
 {
     send({"GET", u"/users/me"_s, {}, std::nullopt, Auth::Bearer}, context,
-         [done](const QJsonValue &body, const ApiError &error) { done(parseObject<User>(body, error)); });
+         [done](const QJsonValue &body, const ApiError &error) {
+             done(parseObject<User>(body, error));
+         });
 }
 
 void ApiClient::user(qint64 id, QObject *context, Callback<User> done)
 {
     send({"GET", u"/users/%1"_s.arg(id), {}, std::nullopt, Auth::Bearer}, context,
-         [done](const QJsonValue &body, const ApiError &error) { done(parseObject<User>(body, error)); });
+         [done](const QJsonValue &body, const ApiError &error) {
+             done(parseObject<User>(body, error));
+         });
 }
 
-void ApiClient::searchUsers(const QString &query, int limit, QObject *context, Callback<QList<User>> done)
+void ApiClient::searchUsers(const QString &query, int limit, QObject *context,
+                            Callback<QList<User>> done)
 {
     QUrlQuery q;
     if (!query.isEmpty())
         q.addQueryItem(u"q"_s, QString::fromUtf8(QUrl::toPercentEncoding(query)));
     q.addQueryItem(u"limit"_s, QString::number(limit));
     send({"GET", u"/users"_s, q, std::nullopt, Auth::Bearer}, context,
-         [done](const QJsonValue &body, const ApiError &error) { done(parseList<User>(body, error)); });
+         [done](const QJsonValue &body, const ApiError &error) {
+             done(parseList<User>(body, error));
+         });
 }
 
 void ApiClient::conversations(QObject *context, Callback<QList<Conversation>> done)
 {
     send({"GET", u"/chat/conversations"_s, {}, std::nullopt, Auth::Bearer}, context,
-         [done](const QJsonValue &body, const ApiError &error) { done(parseList<Conversation>(body, error)); });
+         [done](const QJsonValue &body, const ApiError &error) {
+             done(parseList<Conversation>(body, error));
+         });
 }
 
 void ApiClient::history(qint64 peerId, qint64 beforeId, int limit, QObject *context,
@@ -307,7 +333,9 @@ void ApiClient::history(qint64 peerId, qint64 beforeId, int limit, QObject *cont
         q.addQueryItem(u"before"_s, QString::number(beforeId));
     q.addQueryItem(u"limit"_s, QString::number(limit));
     send({"GET", u"/chat/history/%1"_s.arg(peerId), q, std::nullopt, Auth::Bearer}, context,
-         [done](const QJsonValue &body, const ApiError &error) { done(parseList<Message>(body, error)); });
+         [done](const QJsonValue &body, const ApiError &error) {
+             done(parseList<Message>(body, error));
+         });
 }
 
 } // namespace fastchat::client

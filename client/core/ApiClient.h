@@ -12,9 +12,11 @@
 #include <QPointer>
 #include <QUrl>
 #include <QUrlQuery>
+
 #include <fastchat/Conversation.h>
 #include <fastchat/Message.h>
 #include <fastchat/User.h>
+
 #include <functional>
 #include <optional>
 
@@ -24,12 +26,12 @@ struct ApiError
 {
     enum class Kind {
         None,
-        Network, // the server was not reached or did not answer
-        Http, // the server answered with an error status
+        Network,   // the server was not reached or did not answer
+        Http,      // the server answered with an error status
         BadAnswer, // the server answered something this client cannot read
     };
     Kind kind = Kind::None;
-    int status = 0; // the HTTP status for Kind::Http
+    int status = 0;  // the HTTP status for Kind::Http
     QString message; // for people: "Invalid credentials", "Cannot reach ..."
 
     bool ok() const { return kind == Kind::None; }
@@ -37,7 +39,7 @@ struct ApiError
     bool isUnauthorized() const { return kind == Kind::Http && status == 401; }
 };
 
-template <typename T>
+template<typename T>
 struct ApiResult
 {
     std::optional<T> value;
@@ -84,7 +86,7 @@ public:
     // Not owned; may be null (then authenticated calls carry no token).
     void setTokenProvider(TokenProvider *provider) { m_tokens = provider; }
 
-    template <typename T>
+    template<typename T>
     using Callback = std::function<void(ApiResult<T>)>;
 
     // Every callback runs on `context`'s thread, and never after `context` is destroyed.

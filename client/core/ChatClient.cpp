@@ -43,17 +43,18 @@ constexpr int maxSyncDelayMs = 30000;
 const QUrl ChatClient::defaultServerUrl(u"http://127.0.0.1:8080"_s);
 
 ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
-    : QObject(parent),
-      m_options(options),
-      m_api(new ApiClient(this)),
-      m_keys(new KeyStore(this)),
-      m_session(new Session(m_api, m_keys, this)),
-      m_socket(new SocketClient(m_session, this)),
-      m_typing(new TypingNotifier([this](qint64 peer, bool typing) { m_socket->sendTyping(peer, typing); }, this)),
-      m_cache(std::make_unique<LocalCache>()),
-      m_conversations(new ConversationListModel(this)),
-      m_search(new UserSearchModel(this)),
-      m_visible(new QSortFilterProxyModel(this))
+    : QObject(parent)
+    , m_options(options)
+    , m_api(new ApiClient(this))
+    , m_keys(new KeyStore(this))
+    , m_session(new Session(m_api, m_keys, this))
+    , m_socket(new SocketClient(m_session, this))
+    , m_typing(new TypingNotifier(
+              [this](qint64 peer, bool typing) { m_socket->sendTyping(peer, typing); }, this))
+    , m_cache(std::make_unique<LocalCache>())
+    , m_conversations(new ConversationListModel(this))
+    , m_search(new UserSearchModel(this))
+    , m_visible(new QSortFilterProxyModel(this))
 {
     m_visible->setSourceModel(m_conversations);
     m_visible->setFilterRole(ConversationListModel::PeerNameRole);
@@ -64,13 +65,15 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     connect(m_visible, &QAbstractItemModel::rowsMoved, this, rowMayHaveChanged);
     connect(m_visible, &QAbstractItemModel::modelReset, this, rowMayHaveChanged);
     connect(m_visible, &QAbstractItemModel::layoutChanged, this, rowMayHaveChanged);
-    connect(this, &ChatClient::currentPeerChanged, this, &ChatClient::currentConversationRowChanged);
+    connect(this, &ChatClient::currentPeerChanged, this,
+            &ChatClient::currentConversationRowChanged);
     if (m_options.profile.isEmpty())
         m_options.profile = u"default"_s;
     m_api->setTokenProvider(m_session);
     setServerUrl(m_options.serverUrl.isValid() ? m_options.serverUrl : defaultServerUrl);
 
-    connect(m_session, &Session::expired, this, [this](const QString &reason) { leaveSignedIn(reason, true); });
+    connect(m_session, &Session::expired, this,
+            [this](const QString &reason) { leaveSignedIn(reason, true); });
     connect(m_session, &Session::keychainProblemChanged, this, &ChatClient::keychainProblemChanged);
     connect(m_session, &Session::tokensChanged, this, [this] {
         // The server's word on who we are (a restored session only knew the saved name).
@@ -112,29 +115,33 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
         syncConversations();
         markCurrentRead();
     });
-    connect(m_socket, &SocketClient::sessionRefused, this,
-            [this](const QString &) { leaveSignedIn(u"Your session has ended. Please sign in again."_s, true); });
-
-    connect(m_conversations, &ConversationListModel::unreadTotalChanged, this, &ChatClient::unreadTotalChanged);
-    // The header follows the row of the current peer (presence, typing).
-    connect(m_conversations, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
-        const int row = m_conversations->rowOf(m_current);
-        if (row >= from.row() && row <= to.row())
-            Q_EMIT currentPeerStatusChanged();
+    connect(m_socket, &SocketClient::sessionRefused, this, [this](const QString &) {
+        leaveSignedIn(u"Your session has ended. Please sign in again."_s, true);
     });
+
+    connect(m_conversations, &ConversationListModel::unreadTotalChanged, this,
+            &ChatClient::unreadTotalChanged);
+    // The header follows the row of the current peer (presence, typing).
+    connect(m_conversations, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                const int row = m_conversations->rowOf(m_current);
+                if (row >= from.row() && row <= to.row())
+                    Q_EMIT currentPeerStatusChanged();
+            });
 
     m_search->setSearch([this](const QString &query, auto done) {
         const quint64 generation = m_generation;
         m_api->searchUsers(query, UserSearchModel::resultLimit, this,
                            [this, done, generation](ApiResult<QList<User>> result) {
-            if (generation != m_generation)
-                return;
-            if (result.ok()) {
-                for (const User &u : *result.value)
-                    m_users.insert(u.id, u);
-            }
-            done(result.ok(), result.value.value_or(QList<User>()), result.error.message);
-        });
+                               if (generation != m_generation)
+                                   return;
+                               if (result.ok()) {
+                                   for (const User &u : *result.value)
+                                       m_users.insert(u.id, u);
+                               }
+                               done(result.ok(), result.value.value_or(QList<User>()),
+                                    result.error.message);
+                           });
     });
 
     m_typingSweep.setInterval(1s);
@@ -187,9 +194,12 @@ QString ChatClient::profileDir() const
 
 QString ChatClient::cacheFile(qint64 userId) const
 {
-    const QByteArray server =
-            QCryptographicHash::hash(m_serverUrl.toString().toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
-    return QDir(profileDir()).filePath(u"cache-%1-%2.sqlite"_s.arg(QString::fromLatin1(server)).arg(userId));
+    const QByteArray server = QCryptographicHash::hash(m_serverUrl.toString().toUtf8(),
+                                                       QCryptographicHash::Sha1)
+                                      .toHex()
+                                      .left(10);
+    return QDir(profileDir())
+            .filePath(u"cache-%1-%2.sqlite"_s.arg(QString::fromLatin1(server)).arg(userId));
 }
 
 QString ChatClient::keychainKey() const
@@ -232,21 +242,25 @@ void ChatClient::start()
         return;
     setRestoring(true);
     const quint64 generation = m_generation;
-    m_keys->read(keychainKey(), this, [this, generation](const std::optional<QString> &secret, const QString &error) {
-        setRestoring(false);
-        if (generation != m_generation || m_signedIn)
-            return; // the user signed in by hand meanwhile
-        if (!error.isEmpty()) {
-            setNotice(u"Fast-Chat cannot remember you on this computer, so please sign in. "_s + error);
-            return;
-        }
-        if (!secret || secret->isEmpty())
-            return;
-        qCInfo(lcSession) << "signing in silently as" << m_savedUser.username;
-        m_session->setKeychainKey(keychainKey());
-        m_session->adopt(*secret, m_savedUser);
-        enterSignedIn(m_savedUser);
-    });
+    m_keys->read(
+            keychainKey(), this,
+            [this, generation](const std::optional<QString> &secret, const QString &error) {
+                setRestoring(false);
+                if (generation != m_generation || m_signedIn)
+                    return; // the user signed in by hand meanwhile
+                if (!error.isEmpty()) {
+                    setNotice(
+                            u"Fast-Chat cannot remember you on this computer, so please sign in. "_s
+                            + error);
+                    return;
+                }
+                if (!secret || secret->isEmpty())
+                    return;
+                qCInfo(lcSession) << "signing in silently as" << m_savedUser.username;
+                m_session->setKeychainKey(keychainKey());
+                m_session->adopt(*secret, m_savedUser);
+                enterSignedIn(m_savedUser);
+            });
 }
 
 void ChatClient::signIn(const QString &server, const QString &login, const QString &password)
@@ -283,13 +297,13 @@ void ChatClient::signIn(const QString &server, const QString &login, const QStri
     });
 }
 
-void ChatClient::registerAccount(const QString &server, const QString &username, const QString &email,
-                                 const QString &password)
+void ChatClient::registerAccount(const QString &server, const QString &username,
+                                 const QString &email, const QString &password)
 {
     if (m_busy)
         return;
-    for (const QString &problem : {serverAddressProblem(server), usernameProblem(username), emailProblem(email),
-                                   passwordProblem(password)}) {
+    for (const QString &problem : {serverAddressProblem(server), usernameProblem(username),
+                                   emailProblem(email), passwordProblem(password)}) {
         if (!problem.isEmpty()) {
             setError(problem);
             return;
@@ -301,16 +315,16 @@ void ChatClient::registerAccount(const QString &server, const QString &username,
     const quint64 generation = ++m_generation;
     m_api->registerAccount(username.trimmed(), email.trimmed(), password, this,
                            [this, generation, server, email, password](ApiResult<User> result) {
-        if (generation != m_generation)
-            return;
-        setBusy(false);
-        if (!result.ok()) {
-            setError(result.error.message);
-            return;
-        }
-        setNotice(u"Your account is ready. Signing in…"_s);
-        signIn(server, email.trimmed(), password);
-    });
+                               if (generation != m_generation)
+                                   return;
+                               setBusy(false);
+                               if (!result.ok()) {
+                                   setError(result.error.message);
+                                   return;
+                               }
+                               setNotice(u"Your account is ready. Signing in…"_s);
+                               signIn(server, email.trimmed(), password);
+                           });
 }
 
 void ChatClient::signOut()
@@ -570,7 +584,8 @@ void ChatClient::onReadReceipt(const ReadReceipt &receipt)
     if (receipt.readerId == m_me.id) {
         // I read them (here or on another device): the server's count is the truth.
         m_conversations->setUnreadCount(receipt.peerId, receipt.unreadCount);
-        m_lastReadSent[receipt.peerId] = std::max(m_lastReadSent.value(receipt.peerId), receipt.messageId);
+        m_lastReadSent[receipt.peerId] = std::max(m_lastReadSent.value(receipt.peerId),
+                                                  receipt.messageId);
         persistConversation(receipt.peerId);
         return;
     }
@@ -671,15 +686,18 @@ MessageListModel *ChatClient::messagesWith(qint64 peerId)
     m_models.insert(peerId, model);
     QPointer<MessageListModel> guard(model);
     const quint64 generation = m_generation;
-    model->setPager([this, peerId, generation](qint64 before, int limit, MessageListModel::PageDone done) {
-        m_api->history(peerId, before, limit, this, [this, peerId, done, generation](ApiResult<QList<Message>> page) {
-            if (generation != m_generation)
-                return;
-            if (page.ok())
-                m_cache->saveMessages(peerId, *page.value);
-            done(page.ok(), page.value.value_or(QList<Message>()), page.error.message);
-        });
-    });
+    model->setPager(
+            [this, peerId, generation](qint64 before, int limit, MessageListModel::PageDone done) {
+                m_api->history(peerId, before, limit, this,
+                               [this, peerId, done, generation](ApiResult<QList<Message>> page) {
+                                   if (generation != m_generation)
+                                       return;
+                                   if (page.ok())
+                                       m_cache->saveMessages(peerId, *page.value);
+                                   done(page.ok(), page.value.value_or(QList<Message>()),
+                                        page.error.message);
+                               });
+            });
     model->prime(m_cache->recentMessages(peerId));
     // Mine still on their way, oldest first so that the newest ends on top.
     QList<LocalCache::OutboxEntry> pending;
@@ -687,7 +705,8 @@ MessageListModel *ChatClient::messagesWith(qint64 peerId)
         if (entry.message.receiverId == peerId)
             pending.append(entry);
     }
-    std::sort(pending.begin(), pending.end(), [](const auto &a, const auto &b) { return a.createdAt < b.createdAt; });
+    std::sort(pending.begin(), pending.end(),
+              [](const auto &a, const auto &b) { return a.createdAt < b.createdAt; });
     for (const auto &entry : std::as_const(pending)) {
         Message echo;
         echo.senderId = m_me.id;
@@ -703,17 +722,19 @@ MessageListModel *ChatClient::messagesWith(qint64 peerId)
     // Then the newest page from the server.
     m_api->history(peerId, 0, MessageListModel::pageSize, this,
                    [this, guard, peerId, generation](ApiResult<QList<Message>> page) {
-        if (!guard || generation != m_generation)
-            return;
-        if (!page.ok()) {
-            qCInfo(lcModels) << "cannot load the history with" << peerId << page.error.message;
-            return;
-        }
-        m_cache->saveMessages(peerId, *page.value);
-        guard->applyLatestPage(*page.value, page.value->size() < MessageListModel::pageSize);
-        if (peerId == m_current)
-            scheduleMarkRead();
-    });
+                       if (!guard || generation != m_generation)
+                           return;
+                       if (!page.ok()) {
+                           qCInfo(lcModels) << "cannot load the history with" << peerId
+                                            << page.error.message;
+                           return;
+                       }
+                       m_cache->saveMessages(peerId, *page.value);
+                       guard->applyLatestPage(*page.value,
+                                              page.value->size() < MessageListModel::pageSize);
+                       if (peerId == m_current)
+                           scheduleMarkRead();
+                   });
     return model;
 }
 
@@ -878,7 +899,8 @@ QUrl ChatClient::normalizedServerUrl(const QString &address)
     if (!text.contains(u"://"_s))
         text.prepend(u"http://"_s);
     QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https"))
+    if (!url.isValid() || url.host().isEmpty()
+        || (url.scheme() != u"http" && url.scheme() != u"https"))
         return {};
     QString path = url.path();
     while (path.endsWith(u'/'))

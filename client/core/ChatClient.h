@@ -18,10 +18,12 @@
 #include <QTimer>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
+
 #include <fastchat/Frames.h>
 #include <fastchat/Message.h>
 #include <fastchat/TypingStatus.h>
 #include <fastchat/User.h>
+
 #include <memory>
 
 class QQmlEngine;
@@ -38,7 +40,7 @@ class TypingNotifier;
 
 struct ChatClientOptions
 {
-    QUrl serverUrl; // empty: the last server used, else defaultServerUrl
+    QUrl serverUrl;  // empty: the last server used, else defaultServerUrl
     QString dataDir; // empty: QStandardPaths::AppDataLocation
     QString profile = QStringLiteral("default"); // separate sessions and caches on one machine
     bool useKeychain = true; // false: the session is not remembered (tests of two users)
@@ -70,7 +72,8 @@ class ChatClient : public QObject
     Q_PROPERTY(QAbstractItemModel *visibleConversations READ visibleConversations CONSTANT)
     Q_PROPERTY(QString conversationFilter READ conversationFilter WRITE setConversationFilter NOTIFY
                        conversationFilterChanged)
-    Q_PROPERTY(int currentConversationRow READ currentConversationRow NOTIFY currentConversationRowChanged)
+    Q_PROPERTY(int currentConversationRow READ currentConversationRow NOTIFY
+                       currentConversationRowChanged)
     Q_PROPERTY(qint64 currentPeerId READ currentPeerId NOTIFY currentPeerChanged)
     Q_PROPERTY(QString currentPeerName READ currentPeerName NOTIFY currentPeerChanged)
     Q_PROPERTY(qreal currentPeerHue READ currentPeerHue NOTIFY currentPeerChanged)
@@ -105,8 +108,8 @@ public:
 
     // Actions for the views.
     Q_INVOKABLE void signIn(const QString &server, const QString &login, const QString &password);
-    Q_INVOKABLE void registerAccount(const QString &server, const QString &username, const QString &email,
-                                     const QString &password);
+    Q_INVOKABLE void registerAccount(const QString &server, const QString &username,
+                                     const QString &email, const QString &password);
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void openConversation(qint64 peerId);
     // Opens the conversation with a user found by the search (it may not exist yet).

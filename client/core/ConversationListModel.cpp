@@ -19,7 +19,9 @@ QDateTime timeOf(const Message &m)
 
 } // namespace
 
-ConversationListModel::ConversationListModel(QObject *parent) : QAbstractListModel(parent) { }
+ConversationListModel::ConversationListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{}
 
 int ConversationListModel::rowCount(const QModelIndex &parent) const
 {
@@ -311,7 +313,8 @@ void ConversationListModel::applyLocalEcho(const Message &message, const User &p
     changed(reposition(at));
 }
 
-void ConversationListModel::setLastMessageStatus(qint64 peerId, const QString &clientId, MessageStatus::Status status)
+void ConversationListModel::setLastMessageStatus(qint64 peerId, const QString &clientId,
+                                                 MessageStatus::Status status)
 {
     const int at = rowOf(peerId);
     if (at < 0)

@@ -9,9 +9,11 @@
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QtQml/qqmlregistration.h>
+
 #include <fastchat/Conversation.h>
 #include <fastchat/Message.h>
 #include <fastchat/User.h>
+
 #include <optional>
 
 namespace fastchat::client {
@@ -28,19 +30,19 @@ public:
     // Not meant to be subclassed; every role is read-only.
     enum Role {
         PeerIdRole = Qt::UserRole + 1, // qint64: the other user's id, the key of the row
-        ConversationIdRole, // qint64: the server's conversation id
-        PeerNameRole, // QString: the other user's username
-        AvatarInitialRole, // QString: one upper-case letter
-        AvatarHueRole, // qreal 0..1: a stable hue for the avatar, per peer
-        LastMessageRole, // QString: the last message on one line ("" when none)
-        LastMessageTimeRole, // QDateTime: when it was sent
-        LastMessageTimeTextRole, // QString: "14:05", "Yesterday", "Mon", a date
-        LastMessageMineRole, // bool: I sent the last message
-        LastMessageStatusRole, // MessageStatus::Status of the last message when mine
-        UnreadCountRole, // int: messages from the peer I have not read
-        OnlineRole, // bool: the peer has a connection open
+        ConversationIdRole,            // qint64: the server's conversation id
+        PeerNameRole,                  // QString: the other user's username
+        AvatarInitialRole,             // QString: one upper-case letter
+        AvatarHueRole,                 // qreal 0..1: a stable hue for the avatar, per peer
+        LastMessageRole,               // QString: the last message on one line ("" when none)
+        LastMessageTimeRole,           // QDateTime: when it was sent
+        LastMessageTimeTextRole,       // QString: "14:05", "Yesterday", "Mon", a date
+        LastMessageMineRole,           // bool: I sent the last message
+        LastMessageStatusRole,         // MessageStatus::Status of the last message when mine
+        UnreadCountRole,               // int: messages from the peer I have not read
+        OnlineRole,                    // bool: the peer has a connection open
         LastSeenRole, // QDateTime: when the peer was last online (invalid: unknown)
-        TypingRole, // bool: the peer is typing to me now
+        TypingRole,   // bool: the peer is typing to me now
     };
     Q_ENUM(Role)
 

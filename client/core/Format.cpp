@@ -3,6 +3,7 @@
 
 #include <QLocale>
 #include <QRegularExpression>
+
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -60,7 +61,8 @@ QString presence(bool online, const QDateTime &lastSeen, const QDateTime &now)
         return u"last seen just now"_s;
     if (secs < 3600) {
         const qint64 minutes = secs / 60;
-        return minutes == 1 ? u"last seen a minute ago"_s : u"last seen %1 minutes ago"_s.arg(minutes);
+        return minutes == 1 ? u"last seen a minute ago"_s
+                            : u"last seen %1 minutes ago"_s.arg(minutes);
     }
     const QDate day = lastSeen.toLocalTime().date();
     const QDate today = now.toLocalTime().date();

@@ -15,7 +15,8 @@ QString clockTime(const QDateTime &time);
 // A day separator: "Today", "Yesterday", "Monday, 3 March" (the year when not this year).
 QString dayLabel(const QDate &day, const QDate &today = QDate::currentDate());
 // The chat header: "online", "last seen today at 14:05", "last seen recently", ...
-QString presence(bool online, const QDateTime &lastSeen, const QDateTime &now = QDateTime::currentDateTime());
+QString presence(bool online, const QDateTime &lastSeen,
+                 const QDateTime &now = QDateTime::currentDateTime());
 // One line of a message for a preview: whitespace runs become one space, cut at `max`.
 QString preview(const QString &content, int max = 120);
 // The letter an avatar shows.

@@ -43,7 +43,9 @@ QString service()
 
 } // namespace
 
-KeyStore::KeyStore(QObject *parent) : QObject(parent) { }
+KeyStore::KeyStore(QObject *parent)
+    : QObject(parent)
+{}
 
 void KeyStore::jobFinished()
 {
@@ -62,7 +64,9 @@ void KeyStore::write(const QString &key, const QString &secret, QObject *context
     QPointer<QObject> guard(context);
     jobStarted();
     connect(job, &QKeychain::Job::finished, this, [this, guard, done](QKeychain::Job *j) {
-        const QString error = j->error() == QKeychain::NoError ? QString() : describe(j->error(), j->errorString());
+        const QString error = j->error() == QKeychain::NoError
+                ? QString()
+                : describe(j->error(), j->errorString());
         if (!error.isEmpty())
             qCWarning(lcSession) << "keychain write failed:" << error;
         if (guard && done)
@@ -98,7 +102,8 @@ void KeyStore::read(const QString &key, QObject *context,
     job->start();
 }
 
-void KeyStore::remove(const QString &key, QObject *context, std::function<void(const QString &)> done)
+void KeyStore::remove(const QString &key, QObject *context,
+                      std::function<void(const QString &)> done)
 {
     auto *job = new QKeychain::DeletePasswordJob(service());
     job->setAutoDelete(true);

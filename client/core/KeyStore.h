@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QString>
+
 #include <functional>
 #include <optional>
 
@@ -27,7 +28,8 @@ public:
     void read(const QString &key, QObject *context,
               std::function<void(const std::optional<QString> &secret, const QString &error)> done);
     // Removing an entry that does not exist is not an error.
-    void remove(const QString &key, QObject *context, std::function<void(const QString &error)> done);
+    void remove(const QString &key, QObject *context,
+                std::function<void(const QString &error)> done);
 
     // No job is running (tests wait for this before they restart a client).
     bool isIdle() const { return m_running == 0; }

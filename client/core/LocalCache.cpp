@@ -43,7 +43,8 @@ bool LocalCache::open(const QString &filePath, QString *error)
 {
     close();
     QDir().mkpath(QFileInfo(filePath).absolutePath());
-    const QString connection = u"fastchat-cache-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString connection = u"fastchat-cache-"_s
+            + QUuid::createUuid().toString(QUuid::WithoutBraces);
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
         db.setDatabaseName(filePath);
@@ -65,13 +66,16 @@ bool LocalCache::open(const QString &filePath, QString *error)
     const int current = version.next() ? version.value(0).toInt() : 0;
     if (current != schemaVersion) {
         // A cache is only a copy: an unknown layout is dropped and rebuilt.
-        for (const auto &table : {u"conversations"_s, u"messages"_s, u"users"_s, u"outbox"_s, u"meta"_s})
+        for (const auto &table :
+             {u"conversations"_s, u"messages"_s, u"users"_s, u"outbox"_s, u"meta"_s})
             exec(u"DROP TABLE IF EXISTS "_s + table);
-        const bool ok = exec(u"CREATE TABLE conversations (peer_id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
+        const bool ok
+                = exec(u"CREATE TABLE conversations (peer_id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
                 && exec(u"CREATE TABLE messages (id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL, body TEXT NOT NULL)"_s)
                 && exec(u"CREATE INDEX messages_by_peer ON messages (peer_id, id)"_s)
                 && exec(u"CREATE TABLE users (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
-                && exec(u"CREATE TABLE outbox (client_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL,"
+                && exec(u"CREATE TABLE outbox (client_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, "
+                        u"body TEXT NOT NULL,"
                         " created_at INTEGER NOT NULL, failed INTEGER NOT NULL, error TEXT)"_s)
                 && exec(u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"_s)
                 && exec(u"PRAGMA user_version = %1"_s.arg(schemaVersion));
@@ -204,7 +208,8 @@ QHash<qint64, User> LocalCache::users() const
 
 void LocalCache::saveUser(const User &user)
 {
-    exec(u"INSERT OR REPLACE INTO users (id, body) VALUES (?, ?)"_s, {user.id, toText(user.toJson())});
+    exec(u"INSERT OR REPLACE INTO users (id, body) VALUES (?, ?)"_s,
+         {user.id, toText(user.toJson())});
 }
 
 QList<LocalCache::OutboxEntry> LocalCache::outbox() const
@@ -230,8 +235,8 @@ void LocalCache::saveOutboxEntry(const OutboxEntry &entry)
     exec(u"INSERT INTO outbox (client_id, seq, body, created_at, failed, error)"
          " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?)"
          " ON CONFLICT (client_id) DO UPDATE SET failed = excluded.failed, error = excluded.error"_s,
-         {entry.message.clientId, toText(entry.message.toJson()), entry.createdAt.toMSecsSinceEpoch(),
-          entry.failed ? 1 : 0, entry.error});
+         {entry.message.clientId, toText(entry.message.toJson()),
+          entry.createdAt.toMSecsSinceEpoch(), entry.failed ? 1 : 0, entry.error});
 }
 
 void LocalCache::removeOutboxEntry(const QString &clientId)

@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+
 #include <fastchat/Conversation.h>
 #include <fastchat/Message.h>
 #include <fastchat/NewMessage.h>

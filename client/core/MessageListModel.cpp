@@ -28,9 +28,10 @@ QDate dayOf(const Message &m)
 } // namespace
 
 MessageListModel::MessageListModel(qint64 me, qint64 peerId, QObject *parent)
-    : QAbstractListModel(parent), m_me(me), m_peerId(peerId)
-{
-}
+    : QAbstractListModel(parent)
+    , m_me(me)
+    , m_peerId(peerId)
+{}
 
 MessageListModel::~MessageListModel() = default;
 
@@ -42,12 +43,18 @@ int MessageListModel::rowCount(const QModelIndex &parent) const
 QHash<int, QByteArray> MessageListModel::roleNames() const
 {
     return {
-            {MessageIdRole, "messageId"},   {ClientIdRole, "clientId"},
-            {ContentRole, "content"},       {TimeRole, "time"},
-            {TimeTextRole, "timeText"},     {MineRole, "mine"},
-            {StatusRole, "status"},         {ErrorRole, "error"},
-            {DayTextRole, "dayText"},       {ShowDayRole, "showDay"},
-            {FirstInGroupRole, "firstInGroup"}, {LastInGroupRole, "lastInGroup"},
+            {MessageIdRole, "messageId"},
+            {ClientIdRole, "clientId"},
+            {ContentRole, "content"},
+            {TimeRole, "time"},
+            {TimeTextRole, "timeText"},
+            {MineRole, "mine"},
+            {StatusRole, "status"},
+            {ErrorRole, "error"},
+            {DayTextRole, "dayText"},
+            {ShowDayRole, "showDay"},
+            {FirstInGroupRole, "firstInGroup"},
+            {LastInGroupRole, "lastInGroup"},
     };
 }
 
@@ -55,7 +62,8 @@ bool MessageListModel::sameGroup(int newer, int older) const
 {
     const Message &a = m_rows.at(newer).message;
     const Message &b = m_rows.at(older).message;
-    return a.senderId == b.senderId && dayOf(a) == dayOf(b) && timeOf(b).secsTo(timeOf(a)) < groupGapSecs;
+    return a.senderId == b.senderId && dayOf(a) == dayOf(b)
+            && timeOf(b).secsTo(timeOf(a)) < groupGapSecs;
 }
 
 QVariant MessageListModel::data(const QModelIndex &index, int role) const
@@ -153,7 +161,8 @@ MessageStatus::Status MessageListModel::storedStatus(const Message &m) const
 {
     if (m.senderId != m_me)
         return MessageStatus::None;
-    return m.readAt.isValid() || (m.id > 0 && m.id <= m_peerReadUpTo) ? MessageStatus::Read : MessageStatus::Sent;
+    return m.readAt.isValid() || (m.id > 0 && m.id <= m_peerReadUpTo) ? MessageStatus::Read
+                                                                      : MessageStatus::Sent;
 }
 
 void MessageListModel::neighboursChanged(int row)
@@ -210,8 +219,8 @@ void MessageListModel::applyLatestPage(const QList<Message> &messages, bool comp
         const qint64 newestStored = m_rows.at(pending).message.id;
         if (messages.first().id > newestStored && !complete) {
             // What we have ends before the page starts: drop it rather than show a hole.
-            qCDebug(lcModels) << "history of" << m_peerId << "has a gap; dropping" << m_rows.size() - pending
-                              << "cached message(s)";
+            qCDebug(lcModels) << "history of" << m_peerId << "has a gap; dropping"
+                              << m_rows.size() - pending << "cached message(s)";
             beginRemoveRows({}, pending, int(m_rows.size()) - 1);
             m_rows.remove(pending, m_rows.size() - pending);
             endRemoveRows();
@@ -364,47 +373,48 @@ void MessageListModel::fetchMore(const QModelIndex &parent)
     const qint64 before = m_rows.isEmpty() ? 0 : m_rows.constLast().message.id;
     setLoading(true);
     QPointer<MessageListModel> self(this);
-    m_pager(before, pageSize, [self, before](bool ok, const QList<Message> &messages, const QString &error) {
-        if (!self)
-            return;
-        // Still "loading" while the rows go in: a view (or a model tester) that asks for
-        // more on every insert must not start the next page from a half-applied one.
-        const auto done = qScopeGuard([&self] {
-            if (self)
-                self->setLoading(false);
-        });
-        if (!ok) {
-            self->m_loadError = error;
-            Q_EMIT self->loadErrorChanged();
-            return;
-        }
-        if (!self->m_loadError.isEmpty()) {
-            self->m_loadError.clear();
-            Q_EMIT self->loadErrorChanged();
-        }
-        if (before == 0) {
-            self->applyLatestPage(messages, messages.size() < pageSize);
-            return;
-        }
-        // Older than everything we have: one block at the end.
-        QList<Message> older;
-        for (const Message &m : messages) {
-            if (m.id < before && self->rowOfId(m.id) < 0)
-                older.append(m);
-        }
-        if (!older.isEmpty()) {
-            const int first = int(self->m_rows.size());
-            self->beginInsertRows({}, first, first + int(older.size()) - 1);
-            for (auto it = older.crbegin(); it != older.crend(); ++it)
-                self->m_rows.append({*it, self->storedStatus(*it), {}});
-            self->endInsertRows();
-            Q_EMIT self->countChanged();
-            if (first > 0)
-                self->neighboursChanged(first - 1);
-        }
-        if (messages.size() < pageSize)
-            self->setAtStart(true);
-    });
+    m_pager(before, pageSize,
+            [self, before](bool ok, const QList<Message> &messages, const QString &error) {
+                if (!self)
+                    return;
+                // Still "loading" while the rows go in: a view (or a model tester) that asks for
+                // more on every insert must not start the next page from a half-applied one.
+                const auto done = qScopeGuard([&self] {
+                    if (self)
+                        self->setLoading(false);
+                });
+                if (!ok) {
+                    self->m_loadError = error;
+                    Q_EMIT self->loadErrorChanged();
+                    return;
+                }
+                if (!self->m_loadError.isEmpty()) {
+                    self->m_loadError.clear();
+                    Q_EMIT self->loadErrorChanged();
+                }
+                if (before == 0) {
+                    self->applyLatestPage(messages, messages.size() < pageSize);
+                    return;
+                }
+                // Older than everything we have: one block at the end.
+                QList<Message> older;
+                for (const Message &m : messages) {
+                    if (m.id < before && self->rowOfId(m.id) < 0)
+                        older.append(m);
+                }
+                if (!older.isEmpty()) {
+                    const int first = int(self->m_rows.size());
+                    self->beginInsertRows({}, first, first + int(older.size()) - 1);
+                    for (auto it = older.crbegin(); it != older.crend(); ++it)
+                        self->m_rows.append({*it, self->storedStatus(*it), {}});
+                    self->endInsertRows();
+                    Q_EMIT self->countChanged();
+                    if (first > 0)
+                        self->neighboursChanged(first - 1);
+                }
+                if (messages.size() < pageSize)
+                    self->setAtStart(true);
+            });
 }
 
 void MessageListModel::setLoading(bool loading)

@@ -11,8 +11,10 @@
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QtQml/qqmlregistration.h>
+
 #include <fastchat/Frames.h>
 #include <fastchat/Message.h>
+
 #include <functional>
 
 namespace fastchat::client {
@@ -32,24 +34,25 @@ public:
     // Not meant to be subclassed; every role is read-only.
     enum Role {
         MessageIdRole = Qt::UserRole + 1, // qint64: the server's id; 0 while on its way
-        ClientIdRole, // QString: the sender's client_id ("" when none)
-        ContentRole, // QString
-        TimeRole, // QDateTime: stored at (local echo: when it was written)
-        TimeTextRole, // QString: "14:05"
-        MineRole, // bool: I sent it
-        StatusRole, // MessageStatus::Status (None for the peer's messages)
-        ErrorRole, // QString: why it failed
-        DayTextRole, // QString: "Today", "Yesterday", "Monday, 3 March"
-        ShowDayRole, // bool: the first message of its day (the view shows the day above it)
+        ClientIdRole,                     // QString: the sender's client_id ("" when none)
+        ContentRole,                      // QString
+        TimeRole,                         // QDateTime: stored at (local echo: when it was written)
+        TimeTextRole,                     // QString: "14:05"
+        MineRole,                         // bool: I sent it
+        StatusRole,                       // MessageStatus::Status (None for the peer's messages)
+        ErrorRole,                        // QString: why it failed
+        DayTextRole,                      // QString: "Today", "Yesterday", "Monday, 3 March"
+        ShowDayRole,      // bool: the first message of its day (the view shows the day above it)
         FirstInGroupRole, // bool: the oldest of a run from one sender (the view adds space above)
-        LastInGroupRole, // bool: the newest of such a run (the bubble gets its tail)
+        LastInGroupRole,  // bool: the newest of such a run (the bubble gets its tail)
     };
     Q_ENUM(Role)
 
     static constexpr int pageSize = 50;
 
     // pager(beforeId, limit, done) loads older messages (oldest first); done(ok, messages, error).
-    using PageDone = std::function<void(bool ok, const QList<Message> &messages, const QString &error)>;
+    using PageDone
+            = std::function<void(bool ok, const QList<Message> &messages, const QString &error)>;
     using Pager = std::function<void(qint64 beforeId, int limit, PageDone done)>;
 
     MessageListModel(qint64 me, qint64 peerId, QObject *parent = nullptr);
@@ -82,7 +85,8 @@ public:
     // A stored message (live, resumed or echoed back to me): inserted once, or updated.
     void applyMessage(const Message &message);
     // A message of mine on its way: row 0 at once.
-    void addLocalEcho(const Message &message, MessageStatus::Status status = MessageStatus::Sending);
+    void addLocalEcho(const Message &message,
+                      MessageStatus::Status status = MessageStatus::Sending);
     // The server stored the message with this client_id.
     bool applyAck(const Ack &ack);
     void setFailed(const QString &clientId, const QString &error);

@@ -10,11 +10,11 @@ Q_NAMESPACE
 QML_ELEMENT
 
 enum Status {
-    None, // not mine: nothing to show
+    None,    // not mine: nothing to show
     Sending, // queued; not acknowledged yet (re-sent after a reconnect)
-    Sent, // stored by the server (✓)
-    Read, // the peer has read it (✓✓)
-    Failed, // the server refused it for good; can be retried or discarded
+    Sent,    // stored by the server (✓)
+    Read,    // the peer has read it (✓✓)
+    Failed,  // the server refused it for good; can be retried or discarded
 };
 Q_ENUM_NS(Status)
 

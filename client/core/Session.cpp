@@ -14,7 +14,10 @@ constexpr qint64 renewLeadMs = 60 * 1000;
 constexpr qint64 retryAfterFailureMs = 10 * 1000;
 } // namespace
 
-Session::Session(ApiClient *api, KeyStore *keys, QObject *parent) : QObject(parent), m_api(api), m_keys(keys)
+Session::Session(ApiClient *api, KeyStore *keys, QObject *parent)
+    : QObject(parent)
+    , m_api(api)
+    , m_keys(keys)
 {
     m_renewTimer.setSingleShot(true);
     m_renewTimer.setTimerType(Qt::VeryCoarseTimer);
@@ -102,10 +105,10 @@ void Session::saveRefreshToken()
     if (m_keychainKey.isEmpty())
         return;
     m_keys->write(m_keychainKey, m_refreshToken, this, [this](const QString &error) {
-        setKeychainProblem(error.isEmpty()
-                                   ? QString()
-                                   : u"Fast-Chat cannot remember you on this computer, so you will have to sign in "
-                                     "again next time. "_s
+        setKeychainProblem(error.isEmpty() ? QString()
+                                           : u"Fast-Chat cannot remember you on this computer, so "
+                                             u"you will have to sign in "
+                                             "again next time. "_s
                                            + error);
         if (error.isEmpty())
             Q_EMIT refreshTokenSaved();

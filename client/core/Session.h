@@ -11,13 +11,16 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+
 #include <fastchat/User.h>
 
 namespace fastchat::client {
 
 class KeyStore;
 
-class Session : public QObject, public TokenProvider
+class Session
+    : public QObject
+    , public TokenProvider
 {
     Q_OBJECT
 

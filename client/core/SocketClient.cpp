@@ -7,6 +7,7 @@
 #include <QNetworkRequest>
 #include <QRandomGenerator>
 #include <QWebSocket>
+
 #include <fastchat/Envelope.h>
 
 using namespace Qt::StringLiterals;
@@ -33,7 +34,9 @@ int backoffMs(int failures)
 
 } // namespace
 
-SocketClient::SocketClient(TokenProvider *tokens, QObject *parent) : QObject(parent), m_tokens(tokens)
+SocketClient::SocketClient(TokenProvider *tokens, QObject *parent)
+    : QObject(parent)
+    , m_tokens(tokens)
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &SocketClient::attempt);
@@ -180,23 +183,25 @@ void SocketClient::open()
         if (serial == m_serial)
             onConnected();
     });
-    connect(socket, &QWebSocket::stateChanged, this, [this, serial](QAbstractSocket::SocketState s) {
-        if (serial == m_serial && s == QAbstractSocket::UnconnectedState)
-            onClosed();
-    });
+    connect(socket, &QWebSocket::stateChanged, this,
+            [this, serial](QAbstractSocket::SocketState s) {
+                if (serial == m_serial && s == QAbstractSocket::UnconnectedState)
+                    onClosed();
+            });
     connect(socket, &QWebSocket::textMessageReceived, this, [this, serial](const QString &text) {
         if (serial == m_serial)
             onFrame(text);
     });
-    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, socket, serial](QAbstractSocket::SocketError) {
-        if (serial != m_serial)
-            return;
-        m_lastError = socket->errorString();
-        // A refused upgrade: Qt reports the HTTP status only in the text.
-        if (m_lastError.contains(u"401"))
-            m_renewFirst = true;
-        qCInfo(lcSocket) << "socket error:" << m_lastError;
-    });
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this, socket, serial](QAbstractSocket::SocketError) {
+                if (serial != m_serial)
+                    return;
+                m_lastError = socket->errorString();
+                // A refused upgrade: Qt reports the HTTP status only in the text.
+                if (m_lastError.contains(u"401"))
+                    m_renewFirst = true;
+                qCInfo(lcSocket) << "socket error:" << m_lastError;
+            });
     QNetworkRequest request(m_url);
     request.setRawHeader("Authorization", "Bearer " + m_tokens->accessToken().toUtf8());
     qCDebug(lcSocket) << "connecting to" << m_url.toString();
@@ -212,8 +217,8 @@ void SocketClient::onConnected()
     m_lastFrameAt = QDateTime::currentDateTimeUtc();
     m_keepAliveTimer.start();
     setState(State::Resuming);
-    qCInfo(lcSocket) << "connected; resuming after message" << m_lastMessageId << "with" << m_outbox.size()
-                     << "queued message(s)";
+    qCInfo(lcSocket) << "connected; resuming after message" << m_lastMessageId << "with"
+                     << m_outbox.size() << "queued message(s)";
     sendFrame(FrameType::Resume, ResumeRequest{m_lastMessageId}.toJson());
     for (auto it = m_pendingReads.cbegin(); it != m_pendingReads.cend(); ++it)
         sendFrame(FrameType::Read, ReadRequest{it.key(), it.value()}.toJson());

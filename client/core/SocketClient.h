@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
+
 #include <fastchat/FrameType.h>
 #include <fastchat/Frames.h>
 #include <fastchat/Message.h>
@@ -35,8 +36,8 @@ public:
         Stopped, // not wanted (signed out)
         Waiting, // a connection failed or dropped; the next attempt is planned at nextAttemptAt()
         Connecting, // renewing the token or opening the socket
-        Resuming, // open; the missed messages are coming
-        Online, // open and up to date
+        Resuming,   // open; the missed messages are coming
+        Online,     // open and up to date
     };
     Q_ENUM(State)
 

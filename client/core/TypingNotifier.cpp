@@ -3,7 +3,9 @@
 
 namespace fastchat::client {
 
-TypingNotifier::TypingNotifier(Send send, QObject *parent) : QObject(parent), m_send(std::move(send))
+TypingNotifier::TypingNotifier(Send send, QObject *parent)
+    : QObject(parent)
+    , m_send(std::move(send))
 {
     m_idle.setSingleShot(true);
     m_idle.setInterval(idleMs);

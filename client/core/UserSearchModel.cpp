@@ -13,7 +13,8 @@ namespace {
 constexpr int typingPauseMs = 250;
 } // namespace
 
-UserSearchModel::UserSearchModel(QObject *parent) : QAbstractListModel(parent)
+UserSearchModel::UserSearchModel(QObject *parent)
+    : QAbstractListModel(parent)
 {
     m_pause.setSingleShot(true);
     m_pause.setInterval(typingPauseMs);
@@ -27,8 +28,12 @@ int UserSearchModel::rowCount(const QModelIndex &parent) const
 
 QHash<int, QByteArray> UserSearchModel::roleNames() const
 {
-    return {{UserIdRole, "userId"},         {UsernameRole, "username"}, {AvatarInitialRole, "avatarInitial"},
-            {AvatarHueRole, "avatarHue"}, {OnlineRole, "online"},     {PresenceTextRole, "presenceText"}};
+    return {{UserIdRole, "userId"},
+            {UsernameRole, "username"},
+            {AvatarInitialRole, "avatarInitial"},
+            {AvatarHueRole, "avatarHue"},
+            {OnlineRole, "online"},
+            {PresenceTextRole, "presenceText"}};
 }
 
 QVariant UserSearchModel::data(const QModelIndex &index, int role) const
@@ -71,26 +76,27 @@ void UserSearchModel::refresh()
     const quint64 serial = ++m_serial;
     setBusy(true);
     QPointer<UserSearchModel> self(this);
-    m_search(m_query.trimmed(), [self, serial](bool ok, const QList<User> &users, const QString &error) {
-        if (!self || serial != self->m_serial)
-            return; // a newer query is on its way
-        self->setBusy(false);
-        const QString newError = ok ? QString() : error;
-        if (self->m_error != newError) {
-            self->m_error = newError;
-            Q_EMIT self->errorChanged();
-        }
-        if (!ok)
-            return;
-        self->beginResetModel();
-        self->m_users.clear();
-        for (const User &u : users) {
-            if (u.id != self->m_excluded)
-                self->m_users.append(u);
-        }
-        self->endResetModel();
-        Q_EMIT self->countChanged();
-    });
+    m_search(m_query.trimmed(),
+             [self, serial](bool ok, const QList<User> &users, const QString &error) {
+                 if (!self || serial != self->m_serial)
+                     return; // a newer query is on its way
+                 self->setBusy(false);
+                 const QString newError = ok ? QString() : error;
+                 if (self->m_error != newError) {
+                     self->m_error = newError;
+                     Q_EMIT self->errorChanged();
+                 }
+                 if (!ok)
+                     return;
+                 self->beginResetModel();
+                 self->m_users.clear();
+                 for (const User &u : users) {
+                     if (u.id != self->m_excluded)
+                         self->m_users.append(u);
+                 }
+                 self->endResetModel();
+                 Q_EMIT self->countChanged();
+             });
 }
 
 qint64 UserSearchModel::userIdAt(int row) const

@@ -8,7 +8,9 @@
 #include <QAbstractListModel>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
+
 #include <fastchat/User.h>
+
 #include <functional>
 #include <optional>
 
@@ -28,19 +30,20 @@ public:
     // Not meant to be subclassed; every role is read-only.
     enum Role {
         UserIdRole = Qt::UserRole + 1, // qint64
-        UsernameRole, // QString
-        AvatarInitialRole, // QString: one upper-case letter
-        AvatarHueRole, // qreal 0..1: the same hue the conversation list uses
-        OnlineRole, // bool
-        PresenceTextRole, // QString: "online", "last seen ..."
+        UsernameRole,                  // QString
+        AvatarInitialRole,             // QString: one upper-case letter
+        AvatarHueRole,                 // qreal 0..1: the same hue the conversation list uses
+        OnlineRole,                    // bool
+        PresenceTextRole,              // QString: "online", "last seen ..."
     };
     Q_ENUM(Role)
 
     static constexpr int resultLimit = 50;
 
     // search(query, done): done(ok, users, error).
-    using Search = std::function<void(const QString &query,
-                                      std::function<void(bool ok, const QList<User> &users, const QString &error)>)>;
+    using Search = std::function<void(
+            const QString &query,
+            std::function<void(bool ok, const QList<User> &users, const QString &error)>)>;
 
     explicit UserSearchModel(QObject *parent = nullptr);
 

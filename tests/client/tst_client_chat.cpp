@@ -7,15 +7,16 @@
 #include "ClientHarness.h"
 #include "TestServer.h"
 
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
 #include <ApiClient.h>
 #include <ChatClient.h>
 #include <ConversationListModel.h>
 #include <MessageListModel.h>
 #include <Session.h>
 #include <SocketClient.h>
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace fastchat::client;
@@ -101,10 +102,11 @@ void ClientChatTest::messageArrivesInTheOtherClientsModels()
     QVERIFY(alice->sendMessage(u"  Hello Bob!\nSecond line  "_s));
     // The local echo is there at once, trimmed at the edges only.
     QCOMPARE(aliceView->rowCount(), 1);
-    QCOMPARE(roleAt(aliceView, 0, MessageListModel::ContentRole).toString(), u"Hello Bob!\nSecond line"_s);
+    QCOMPARE(roleAt(aliceView, 0, MessageListModel::ContentRole).toString(),
+             u"Hello Bob!\nSecond line"_s);
     QCOMPARE(roleAt(aliceView, 0, MessageListModel::MineRole).toBool(), true);
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sent),
-                              waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
     QVERIFY(roleAt(aliceView, 0, MessageListModel::MessageIdRole).toLongLong() > 0);
     QCOMPARE(aliceView->rowCount(), 1); // the server's copy did not add a row
     QCOMPARE(inserted.count(), 1);
@@ -112,11 +114,17 @@ void ClientChatTest::messageArrivesInTheOtherClientsModels()
 
     // Bob: a conversation row with the preview, and the message in his model.
     QTRY_VERIFY_WITH_TIMEOUT(bob->conversations()->contains(alice.account.id), waitMs);
-    QCOMPARE(conversationRole(bob.client.get(), alice.account.id, ConversationListModel::PeerNameRole).toString(),
+    QCOMPARE(conversationRole(bob.client.get(), alice.account.id,
+                              ConversationListModel::PeerNameRole)
+                     .toString(),
              u"alice"_s);
-    QCOMPARE(conversationRole(bob.client.get(), alice.account.id, ConversationListModel::LastMessageRole).toString(),
+    QCOMPARE(conversationRole(bob.client.get(), alice.account.id,
+                              ConversationListModel::LastMessageRole)
+                     .toString(),
              u"Hello Bob! Second line"_s);
-    QCOMPARE(conversationRole(bob.client.get(), alice.account.id, ConversationListModel::AvatarInitialRole).toString(),
+    QCOMPARE(conversationRole(bob.client.get(), alice.account.id,
+                              ConversationListModel::AvatarInitialRole)
+                     .toString(),
              u"A"_s);
     MessageListModel *bobView = bob.open(alice.account.id);
     QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"Hello Bob!\nSecond line"_s), 1, waitMs);
@@ -143,14 +151,15 @@ void ClientChatTest::unreadCountsAndReadTicksFollowReading()
     MessageListModel *aliceView = alice.open(bob.account.id);
     QVERIFY(alice->sendMessage(u"one"_s));
     QVERIFY(alice->sendMessage(u"two"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(
-            conversationRole(bob.client.get(), alice.account.id, ConversationListModel::UnreadCountRole).toInt(), 2,
-            waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(conversationRole(bob.client.get(), alice.account.id,
+                                               ConversationListModel::UnreadCountRole)
+                                      .toInt(),
+                              2, waitMs);
     QCOMPARE(bob->unreadTotal(), 2);
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sent),
-                              waitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 1, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sent),
-                              waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 1, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
 
     // Bob opens the conversation, but his window is not active: still unread.
     MessageListModel *bobView = bob.open(alice.account.id);
@@ -160,18 +169,19 @@ void ClientChatTest::unreadCountsAndReadTicksFollowReading()
     // He comes back to the window: read, and Alice sees ✓✓ on both.
     bob->setWindowActive(true);
     QTRY_COMPARE_WITH_TIMEOUT(bob->unreadTotal(), 0, waitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Read),
-                              waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Read), waitMs);
     QCOMPARE(roleAt(aliceView, 1, MessageListModel::StatusRole).toInt(), int(MessageStatus::Read));
-    QTRY_COMPARE_WITH_TIMEOUT(
-            conversationRole(alice.client.get(), bob.account.id, ConversationListModel::LastMessageStatusRole).toInt(),
-            int(MessageStatus::Read), waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(conversationRole(alice.client.get(), bob.account.id,
+                                               ConversationListModel::LastMessageStatusRole)
+                                      .toInt(),
+                              int(MessageStatus::Read), waitMs);
 
     // While he is reading, new messages do not count as unread at all.
     QVERIFY(alice->sendMessage(u"three"_s));
     QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"three"_s), 1, waitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Read),
-                              waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Read), waitMs);
     QCOMPARE(bob->unreadTotal(), 0);
 
     // The server agrees (a fresh sync keeps the counts).
@@ -193,7 +203,9 @@ void ClientChatTest::typingReachesThePeer()
     bob.open(alice.account.id);
 
     const auto aliceSeesTyping = [&] {
-        return conversationRole(alice.client.get(), bob.account.id, ConversationListModel::TypingRole).toBool();
+        return conversationRole(alice.client.get(), bob.account.id,
+                                ConversationListModel::TypingRole)
+                .toBool();
     };
     bob->composerEdited(u"H"_s);
     QTRY_VERIFY_WITH_TIMEOUT(aliceSeesTyping(), waitMs);
@@ -210,9 +222,10 @@ void ClientChatTest::typingReachesThePeer()
     QTRY_VERIFY_WITH_TIMEOUT(aliceSeesTyping(), waitMs);
     QVERIFY(bob->sendMessage(u"Hello"_s));
     QTRY_VERIFY_WITH_TIMEOUT(!aliceSeesTyping(), waitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(
-            conversationRole(alice.client.get(), bob.account.id, ConversationListModel::LastMessageRole).toString(),
-            u"Hello"_s, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(conversationRole(alice.client.get(), bob.account.id,
+                                               ConversationListModel::LastMessageRole)
+                                      .toString(),
+                              u"Hello"_s, waitMs);
     QVERIFY(!aliceSeesTyping());
 
     // And a pause: the typist's client sends "false" after TypingNotifier::idleMs.
@@ -232,20 +245,25 @@ void ClientChatTest::presenceFollowsConnections()
     QTRY_VERIFY_WITH_TIMEOUT(bob->conversations()->contains(alice.account.id), waitMs);
 
     const auto aliceSeesBobOnline = [&] {
-        return conversationRole(alice.client.get(), bob.account.id, ConversationListModel::OnlineRole).toBool();
+        return conversationRole(alice.client.get(), bob.account.id,
+                                ConversationListModel::OnlineRole)
+                .toBool();
     };
     QTRY_VERIFY_WITH_TIMEOUT(aliceSeesBobOnline(), waitMs);
     QVERIFY(alice->currentPeerOnline());
-    QCOMPARE(
-            conversationRole(bob.client.get(), alice.account.id, ConversationListModel::OnlineRole).toBool(), true);
+    QCOMPARE(conversationRole(bob.client.get(), alice.account.id, ConversationListModel::OnlineRole)
+                     .toBool(),
+             true);
 
     // Bob quits: Alice sees him offline with a "last seen".
     bob.reset();
     QTRY_VERIFY_WITH_TIMEOUT(!aliceSeesBobOnline(), waitMs);
-    QVERIFY(conversationRole(alice.client.get(), bob.account.id, ConversationListModel::LastSeenRole)
+    QVERIFY(conversationRole(alice.client.get(), bob.account.id,
+                             ConversationListModel::LastSeenRole)
                     .toDateTime()
                     .isValid());
-    QVERIFY2(alice->currentPeerStatus().startsWith(u"last seen"_s), qPrintable(alice->currentPeerStatus()));
+    QVERIFY2(alice->currentPeerStatus().startsWith(u"last seen"_s),
+             qPrintable(alice->currentPeerStatus()));
 
     // He comes back.
     signIn(bob, server, m_data.path());
@@ -267,24 +285,26 @@ void ClientChatTest::messageSurvivesAbortedSocketExactlyOnce()
     QVERIFY(alice->sendMessage(u"survivor"_s));
     alice->socket()->abortConnection();
     QVERIFY(alice->socket()->state() != SocketClient::State::Online);
-    QCOMPARE(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sending));
+    QCOMPARE(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(),
+             int(MessageStatus::Sending));
     QTRY_VERIFY_WITH_TIMEOUT(alice->socket()->connectionCount() > connections, waitMs);
     QTRY_COMPARE_WITH_TIMEOUT(alice->connectionState(), ChatClient::Online, waitMs);
 
     MessageListModel *bobView = bob.open(alice.account.id);
     QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"survivor"_s), 1, waitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, rowOfContent(aliceView, u"survivor"_s), MessageListModel::StatusRole)
-                                      .toInt()
-                              >= int(MessageStatus::Sent),
-                              true, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+            roleAt(aliceView, rowOfContent(aliceView, u"survivor"_s), MessageListModel::StatusRole)
+                            .toInt()
+                    >= int(MessageStatus::Sent),
+            true, waitMs);
 
     // Kill it again at the moment Bob receives the next one: the ack may be lost on the way;
     // the re-send after the reconnect must not store it twice.
-    QMetaObject::Connection killer = connect(bob->socket(), &SocketClient::messageReceived, alice.client.get(),
-                                             [&](const fastchat::Message &m) {
-        if (m.content == u"second"_s)
-            alice->socket()->abortConnection();
-    });
+    QMetaObject::Connection killer = connect(bob->socket(), &SocketClient::messageReceived,
+                                             alice.client.get(), [&](const fastchat::Message &m) {
+                                                 if (m.content == u"second"_s)
+                                                     alice->socket()->abortConnection();
+                                             });
     QVERIFY(alice->sendMessage(u"second"_s));
     QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"second"_s), 1, waitMs);
     disconnect(killer);
@@ -293,7 +313,8 @@ void ClientChatTest::messageSurvivesAbortedSocketExactlyOnce()
     // A last message orders after everything before it: when it is there, any double would be too.
     QVERIFY(alice->sendMessage(u"barrier"_s));
     QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"barrier"_s), 1, waitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt() >= int(MessageStatus::Sent),
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt()
+                                      >= int(MessageStatus::Sent),
                               true, waitMs);
     QCOMPARE(countContent(bobView, u"survivor"_s), 1);
     QCOMPARE(countContent(bobView, u"second"_s), 1);
@@ -324,12 +345,15 @@ void ClientChatTest::burstSurvivesAbortedSocketInOrder()
     QTRY_COMPARE_WITH_TIMEOUT(bobView->rowCount(), total, waitMs);
     // Newest first, in the order they were written, each once.
     for (int i = 0; i < total; ++i)
-        QCOMPARE(roleAt(bobView, total - 1 - i, MessageListModel::ContentRole).toString(), u"burst %1"_s.arg(i));
+        QCOMPARE(roleAt(bobView, total - 1 - i, MessageListModel::ContentRole).toString(),
+                 u"burst %1"_s.arg(i));
     QTRY_VERIFY_WITH_TIMEOUT(alice->socket()->outbox().isEmpty(), waitMs);
     QCOMPARE(aliceView->rowCount(), total);
     for (int i = 0; i < total; ++i) {
-        QCOMPARE(roleAt(aliceView, total - 1 - i, MessageListModel::ContentRole).toString(), u"burst %1"_s.arg(i));
-        QVERIFY(roleAt(aliceView, i, MessageListModel::StatusRole).toInt() >= int(MessageStatus::Sent));
+        QCOMPARE(roleAt(aliceView, total - 1 - i, MessageListModel::ContentRole).toString(),
+                 u"burst %1"_s.arg(i));
+        QVERIFY(roleAt(aliceView, i, MessageListModel::StatusRole).toInt()
+                >= int(MessageStatus::Sent));
     }
 }
 
@@ -341,8 +365,8 @@ void ClientChatTest::resentClientIdIsStoredOnce()
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     MessageListModel *aliceView = alice.open(bob.account.id);
     QVERIFY(alice->sendMessage(u"only once"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sent),
-                              waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(aliceView, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
     // The same client_id again, as a client does after a lost ack.
     fastchat::NewMessage again;
     again.receiverId = bob.account.id;
@@ -352,14 +376,16 @@ void ClientChatTest::resentClientIdIsStoredOnce()
     QSignalSpy acks(alice->socket(), &SocketClient::acknowledged);
     alice->socket()->sendChatMessage(again);
     QTRY_COMPARE_WITH_TIMEOUT(acks.count(), 1, waitMs);
-    QCOMPARE(acks.at(0).at(0).value<fastchat::Ack>().id, roleAt(aliceView, 0, MessageListModel::MessageIdRole).toLongLong());
+    QCOMPARE(acks.at(0).at(0).value<fastchat::Ack>().id,
+             roleAt(aliceView, 0, MessageListModel::MessageIdRole).toLongLong());
 
     QVERIFY(alice->sendMessage(u"barrier"_s));
     MessageListModel *bobView = bob.open(alice.account.id);
     QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"barrier"_s), 1, waitMs);
     QCOMPARE(countContent(bobView, u"only once"_s), 1);
     QCOMPARE(countContent(aliceView, u"only once"_s), 1);
-    QCOMPARE(server.countStored(server.accessToken(bob.account), alice.account.id, u"only once"_s), 1);
+    QCOMPARE(server.countStored(server.accessToken(bob.account), alice.account.id, u"only once"_s),
+             1);
 }
 
 void ClientChatTest::expiringAccessTokenIsRenewedSilently()
@@ -441,9 +467,10 @@ void ClientChatTest::olderHistoryIsPagedIn()
     for (int i = 0; i < total; ++i)
         QVERIFY(server.postMessage(bobToken, alice.account.id, u"m%1"_s.arg(i)) > 0);
     // Alice's cache got them all live; on a new computer (no cache) they come page by page.
-    QTRY_COMPARE_WITH_TIMEOUT(
-            conversationRole(alice.client.get(), bob.account.id, ConversationListModel::LastMessageRole).toString(),
-            u"m%1"_s.arg(total - 1), waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(conversationRole(alice.client.get(), bob.account.id,
+                                               ConversationListModel::LastMessageRole)
+                                      .toString(),
+                              u"m%1"_s.arg(total - 1), waitMs);
     alice.reset();
     QTemporaryDir newComputer;
     signIn(alice, server, newComputer.path());
@@ -474,7 +501,8 @@ void ClientChatTest::olderHistoryIsPagedIn()
     QCOMPARE(reset.count(), 0);
     QAbstractItemModelTester tester(view, QAbstractItemModelTester::FailureReportingMode::QtTest);
     for (int row = 0; row < total; ++row)
-        QCOMPARE(roleAt(view, row, MessageListModel::ContentRole).toString(), u"m%1"_s.arg(total - 1 - row));
+        QCOMPARE(roleAt(view, row, MessageListModel::ContentRole).toString(),
+                 u"m%1"_s.arg(total - 1 - row));
     // The oldest row starts its day.
     QVERIFY(roleAt(view, total - 1, MessageListModel::ShowDayRole).toBool());
     QCOMPARE(roleAt(view, total - 1, MessageListModel::DayTextRole).toString(), u"Today"_s);
@@ -488,26 +516,29 @@ void ClientChatTest::refusedMessageIsMarkedFailed()
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     MessageListModel *view = alice.open(bob.account.id);
     QVERIFY(alice->sendMessage(u"before"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sent), waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
 
     // Bob deletes his account; Alice's next message cannot be delivered.
     int status = 0;
-    server.request("DELETE", u"/users/%1"_s.arg(bob.account.id), {}, server.accessToken(bob.account), &status);
+    server.request("DELETE", u"/users/%1"_s.arg(bob.account.id), {},
+                   server.accessToken(bob.account), &status);
     QCOMPARE(status, 200);
     QVERIFY(alice->sendMessage(u"too late"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Failed),
-                              waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Failed), waitMs);
     QVERIFY(!roleAt(view, 0, MessageListModel::ErrorRole).toString().isEmpty());
-    QCOMPARE(
-            conversationRole(alice.client.get(), bob.account.id, ConversationListModel::LastMessageStatusRole).toInt(),
-            int(MessageStatus::Failed));
+    QCOMPARE(conversationRole(alice.client.get(), bob.account.id,
+                              ConversationListModel::LastMessageStatusRole)
+                     .toInt(),
+             int(MessageStatus::Failed));
 
     // Retry: sending again, refused again. Discard: gone.
     const QString clientId = view->clientIdAt(0);
     alice->retryMessage(clientId);
     QCOMPARE(roleAt(view, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sending));
-    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Failed),
-                              waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Failed), waitMs);
     alice->discardMessage(clientId);
     QCOMPARE(countContent(view, u"too late"_s), 0);
     QCOMPARE(view->rowCount(), 1);
@@ -520,7 +551,8 @@ void ClientChatTest::wrongPasswordIsExplained()
     QVERIFY2(server.start(driver), qPrintable(server.errorString()));
     const Account carol = server.registerUser(u"carol"_s);
     ChatClient client(options(server, m_data.path(), u"carol"_s));
-    QAbstractItemModelTester tester(client.conversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(client.conversations(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
 
     client.signIn(u"127.0.0.1:1"_s, carol.email, carol.password);
     QTRY_VERIFY_WITH_TIMEOUT(!client.errorString().isEmpty(), waitMs);
@@ -532,9 +564,11 @@ void ClientChatTest::wrongPasswordIsExplained()
     QCOMPARE(client.errorString(), u"Invalid credentials"_s);
     QVERIFY(!client.isSignedIn());
 
-    client.registerAccount(server.url().toString(), u"carol"_s, u"other@example.org"_s, u"long enough"_s);
+    client.registerAccount(server.url().toString(), u"carol"_s, u"other@example.org"_s,
+                           u"long enough"_s);
     QTRY_VERIFY_WITH_TIMEOUT(!client.isBusy(), waitMs);
-    QVERIFY2(client.errorString().contains(u"taken"_s, Qt::CaseInsensitive), qPrintable(client.errorString()));
+    QVERIFY2(client.errorString().contains(u"taken"_s, Qt::CaseInsensitive),
+             qPrintable(client.errorString()));
 
     // Inline validation speaks before the server does.
     QVERIFY(!client.usernameProblem(u"a b"_s).isEmpty());
@@ -545,7 +579,8 @@ void ClientChatTest::wrongPasswordIsExplained()
     QVERIFY(client.serverAddressProblem(u"localhost:8080"_s).isEmpty());
 
     // Registering signs in right away.
-    client.registerAccount(server.url().toString(), u"dave"_s, u"dave@example.org"_s, u"long enough"_s);
+    client.registerAccount(server.url().toString(), u"dave"_s, u"dave@example.org"_s,
+                           u"long enough"_s);
     QTRY_VERIFY_WITH_TIMEOUT(client.isSignedIn(), waitMs);
     QCOMPARE(client.currentUserName(), u"dave"_s);
     QTRY_COMPARE_WITH_TIMEOUT(client.connectionState(), ChatClient::Online, waitMs);
@@ -573,13 +608,14 @@ void ClientChatTest::newChatStartsFromUserSearch()
     QCOMPARE(alice->conversations()->rowCount(), 0); // a row comes with the first message
     QVERIFY(alice->sendMessage(u"Hi Bobby"_s));
     QCOMPARE(alice->conversations()->rowCount(), 1);
-    QCOMPARE(conversationRole(alice.client.get(), alice->currentPeerId(), ConversationListModel::PeerNameRole)
+    QCOMPARE(conversationRole(alice.client.get(), alice->currentPeerId(),
+                              ConversationListModel::PeerNameRole)
                      .toString(),
              u"bobby"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(
-            conversationRole(alice.client.get(), alice->currentPeerId(), ConversationListModel::LastMessageStatusRole)
-                    .toInt(),
-            int(MessageStatus::Sent), waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(conversationRole(alice.client.get(), alice->currentPeerId(),
+                                               ConversationListModel::LastMessageStatusRole)
+                                      .toInt(),
+                              int(MessageStatus::Sent), waitMs);
 }
 
 QTEST_GUILESS_MAIN(ClientChatTest)

@@ -8,10 +8,6 @@
 #include "ClientHarness.h"
 #include "TestServer.h"
 
-#include <ChatClient.h>
-#include <ClientUi.h>
-#include <ConversationListModel.h>
-#include <MessageListModel.h>
 #include <QDir>
 #include <QGuiApplication>
 #include <QImage>
@@ -20,6 +16,12 @@
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <ChatClient.h>
+#include <ClientUi.h>
+#include <ConversationListModel.h>
+#include <MessageListModel.h>
+
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -50,9 +52,11 @@ private:
 
 void ClientGuiTest::initTestCase()
 {
-    QVERIFY2(QGuiApplication::platformName() != u"offscreen"_s || qEnvironmentVariableIsSet("FASTCHAT_GUI_OFFSCREEN"),
+    QVERIFY2(QGuiApplication::platformName() != u"offscreen"_s
+                     || qEnvironmentVariableIsSet("FASTCHAT_GUI_OFFSCREEN"),
              "run under Xvfb (ctest does: xvfb-run)");
-    m_screenshots = qEnvironmentVariable("FASTCHAT_SCREENSHOT_DIR", QDir::currentPath() + u"/screenshots"_s);
+    m_screenshots = qEnvironmentVariable("FASTCHAT_SCREENSHOT_DIR",
+                                         QDir::currentPath() + u"/screenshots"_s);
     QVERIFY(QDir().mkpath(m_screenshots));
     prepareUi();
 }
@@ -85,7 +89,8 @@ QQuickItem *ClientGuiTest::find(const QString &objectName) const
                       [&](QQuickItem *item) { return item->objectName() == objectName; });
 }
 
-QQuickItem *ClientGuiTest::findByProperty(QQuickItem *root, const char *name, const QVariant &value) const
+QQuickItem *ClientGuiTest::findByProperty(QQuickItem *root, const char *name,
+                                          const QVariant &value) const
 {
     return findVisual(root, [&](QQuickItem *item) {
         const QVariant v = item->property(name);
@@ -176,7 +181,8 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     typeInto(find(u"loginInput"_s), alice.email);
     typeInto(find(u"passwordInput"_s), u"wrong password"_s);
     click(find(u"signInButton"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(find(u"signInError"_s)->property("text").toString(), u"Invalid credentials"_s, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"signInError"_s)->property("text").toString(),
+                              u"Invalid credentials"_s, waitMs);
     screenshot(u"client-sign-in-error"_s);
 
     // Then the right one, with Enter.
@@ -185,7 +191,8 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     QTRY_VERIFY_WITH_TIMEOUT(client.isSignedIn(), waitMs);
     QTRY_COMPARE_WITH_TIMEOUT(client.connectionState(), ChatClient::Online, waitMs);
     QQuickItem *list = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((list = find(u"conversationList"_s)) && list->property("count").toInt() == 2, waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (list = find(u"conversationList"_s)) && list->property("count").toInt() == 2, waitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"(2) Fast-Chat"_s, waitMs);
 
     // Open Bob's conversation from the list.
@@ -194,7 +201,8 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     click(bobRow);
     QTRY_COMPARE_WITH_TIMEOUT(client.currentPeerId(), bob.account.id, waitMs);
     QTRY_COMPARE_WITH_TIMEOUT(find(u"peerName"_s)->property("text").toString(), u"bob"_s, waitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(find(u"peerStatus"_s)->property("text").toString(), u"online"_s, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"peerStatus"_s)->property("text").toString(), u"online"_s,
+                              waitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"(1) Fast-Chat"_s, waitMs); // Bob's is read
 
     // Write two lines (Shift+Enter) and send with Enter.
@@ -208,22 +216,27 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     QTest::keyClick(m_window, Qt::Key_Return);
     QTRY_COMPARE(composer->property("text").toString(), QString());
     MessageListModel *bobView = bob->messages();
-    QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"Sure, what's up?\nI'm free until 3."_s), 1, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(countContent(bobView, u"Sure, what's up?\nI'm free until 3."_s), 1,
+                              waitMs);
 
     // Bob answers; Alice sees it in the window, and Bob typing again.
     QVERIFY(bob->sendMessage(u"Could you review my patch? It's the reconnect fix."_s));
     QQuickItem *messageList = find(u"messageList"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(findByProperty(messageList, "content",
-                                            u"Could you review my patch? It's the reconnect fix."_s),
-                             waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            findByProperty(messageList, "content",
+                           u"Could you review my patch? It's the reconnect fix."_s),
+            waitMs);
     QTRY_COMPARE_WITH_TIMEOUT(roleAt(client.messages(), 1, MessageListModel::StatusRole).toInt(),
                               int(MessageStatus::Read), waitMs);
     bob->composerEdited(u"Thanks"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(find(u"peerStatus"_s)->property("text").toString(), u"typing…"_s, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"peerStatus"_s)->property("text").toString(), u"typing…"_s,
+                              waitMs);
     // Carol writes again: her row goes to the top with an unread badge and her online dot.
     QVERIFY(carol->sendMessage(u"I'll book a table for two."_s));
     QTRY_COMPARE_WITH_TIMEOUT(
-            conversationRole(&client, carol.account.id, ConversationListModel::UnreadCountRole).toInt(), 2, waitMs);
+            conversationRole(&client, carol.account.id, ConversationListModel::UnreadCountRole)
+                    .toInt(),
+            2, waitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"(2) Fast-Chat"_s, waitMs);
     QQuickItem *carolRow = findByProperty(list, "peerName", u"carol"_s);
     QVERIFY(carolRow);

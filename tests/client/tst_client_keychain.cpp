@@ -8,15 +8,16 @@
 #include "ClientHarness.h"
 #include "TestServer.h"
 
+#include <QDirIterator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
 #include <ChatClient.h>
 #include <ConversationListModel.h>
 #include <KeyStore.h>
 #include <Session.h>
 #include <SocketClient.h>
-#include <QDirIterator>
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace fastchat::client;
@@ -72,7 +73,8 @@ private:
     void signInRemembered(TestUser &user, const TestServer &server, const QString &dataDir);
 };
 
-void ClientKeychainTest::signInRemembered(TestUser &user, const TestServer &server, const QString &dataDir)
+void ClientKeychainTest::signInRemembered(TestUser &user, const TestServer &server,
+                                          const QString &dataDir)
 {
     signIn(user, server, dataDir, true);
     if (QTest::currentTestFailed())
@@ -118,7 +120,8 @@ void ClientKeychainTest::refreshTokenLivesInTheKeychainOnly()
     QTRY_VERIFY_WITH_TIMEOUT(alice->isSignedIn(), waitMs);
     QCOMPARE(alice->currentUserName(), u"alice"_s);
     QCOMPARE(alice->conversations()->rowCount(), 1);
-    QCOMPARE(conversationRole(alice.client.get(), bob.id, ConversationListModel::LastMessageRole).toString(),
+    QCOMPARE(conversationRole(alice.client.get(), bob.id, ConversationListModel::LastMessageRole)
+                     .toString(),
              u"Remember me?"_s);
     QTRY_COMPARE_WITH_TIMEOUT(alice->connectionState(), ChatClient::Online, waitMs);
     QCOMPARE(alice->session()->renewals(), 1);
@@ -163,7 +166,8 @@ void ClientKeychainTest::silentSignInWorksOfflineFromTheCache()
     alice.watchModels();
     alice->start();
     QTRY_VERIFY_WITH_TIMEOUT(alice->isSignedIn(), waitMs);
-    QCOMPARE(conversationRole(alice.client.get(), bob.id, ConversationListModel::LastMessageRole).toString(),
+    QCOMPARE(conversationRole(alice.client.get(), bob.id, ConversationListModel::LastMessageRole)
+                     .toString(),
              u"before the outage"_s);
     QTRY_VERIFY_WITH_TIMEOUT(alice->connectionText().startsWith(u"Offline"_s), waitMs);
     QVERIFY(alice->isReconnecting());
@@ -230,7 +234,8 @@ void ClientKeychainTest::refusedRefreshTokenAsksForSignIn()
 void ClientKeychainTest::noSecretServiceExplainsWhy()
 {
     if (!qEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS").contains(u"/nonexistent"_s))
-        QSKIP("needs a session without any Secret Service: run it as ctest's client.keychain_missing");
+        QSKIP("needs a session without any Secret Service: run it as ctest's "
+              "client.keychain_missing");
     TestServer server;
     QVERIFY2(server.start(u"sqlite"_s), qPrintable(server.errorString()));
     TestUser alice{server.registerUser(u"alice"_s), {}, {}};
@@ -240,7 +245,8 @@ void ClientKeychainTest::noSecretServiceExplainsWhy()
         return;
     // Signed in, but told that the app cannot remember the user.
     QTRY_VERIFY_WITH_TIMEOUT(!alice->keychainProblem().isEmpty(), waitMs);
-    QVERIFY2(alice->keychainProblem().contains(u"cannot remember you"_s), qPrintable(alice->keychainProblem()));
+    QVERIFY2(alice->keychainProblem().contains(u"cannot remember you"_s),
+             qPrintable(alice->keychainProblem()));
     QVERIFY(alice->isSignedIn());
     // And the token is nowhere on disk.
     QTRY_VERIFY_WITH_TIMEOUT(alice->keyStore()->isIdle(), waitMs);

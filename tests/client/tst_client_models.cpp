@@ -2,14 +2,15 @@
 // The client's models and helpers on their own, with hand-made data: the exact row
 // signals for local echo, acks, paging and reordering (never a reset for a live event),
 // the roles the views read, the typing notifier and the human texts.
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
 #include <ConversationListModel.h>
 #include <Format.h>
 #include <MessageListModel.h>
 #include <TypingNotifier.h>
 #include <UserSearchModel.h>
-#include <QAbstractItemModelTester>
-#include <QSignalSpy>
-#include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace fastchat;
@@ -22,7 +23,8 @@ constexpr qint64 peerId = 2;
 
 const QDateTime base = QDateTime::currentDateTimeUtc().addSecs(-3600);
 
-Message stored(qint64 id, qint64 sender, const QString &content, qint64 secs = 0, const QString &clientId = {})
+Message stored(qint64 id, qint64 sender, const QString &content, qint64 secs = 0,
+               const QString &clientId = {})
 {
     Message m;
     m.id = id;
@@ -137,9 +139,11 @@ void ClientModelsTest::ackMovesTheEchoBehindNewerMessages()
     QCOMPARE(contents(model), (QStringList{u"mine 2"_s, u"mine"_s, u"theirs"_s, u"hi"_s}));
     QCOMPARE(moved.count(), 0);
     model.applyMessage(stored(13, peerId, u"theirs 2"_s));
-    QCOMPARE(contents(model), (QStringList{u"mine 2"_s, u"theirs 2"_s, u"mine"_s, u"theirs"_s, u"hi"_s}));
+    QCOMPARE(contents(model),
+             (QStringList{u"mine 2"_s, u"theirs 2"_s, u"mine"_s, u"theirs"_s, u"hi"_s}));
     QVERIFY(model.applyAck({u"c2"_s, 14, 7, base.addSecs(14)}));
-    QCOMPARE(contents(model), (QStringList{u"mine 2"_s, u"theirs 2"_s, u"mine"_s, u"theirs"_s, u"hi"_s}));
+    QCOMPARE(contents(model),
+             (QStringList{u"mine 2"_s, u"theirs 2"_s, u"mine"_s, u"theirs"_s, u"hi"_s}));
 
     // An ack that overtook a message stored before it: the echo moves down behind it.
     model.addLocalEcho(echo(u"late"_s, u"c3"_s));
@@ -168,12 +172,14 @@ void ClientModelsTest::readReceiptTurnsTicksDouble()
 {
     MessageListModel model(me, peerId);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.prime({stored(1, me, u"a"_s), stored(2, peerId, u"b"_s), stored(3, me, u"c"_s), stored(4, me, u"d"_s)});
+    model.prime({stored(1, me, u"a"_s), stored(2, peerId, u"b"_s), stored(3, me, u"c"_s),
+                 stored(4, me, u"d"_s)});
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     model.markReadUpTo(3, base);
     QCOMPARE(at(model, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sent)); // d
     QCOMPARE(at(model, 1, MessageListModel::StatusRole).toInt(), int(MessageStatus::Read)); // c
-    QCOMPARE(at(model, 2, MessageListModel::StatusRole).toInt(), int(MessageStatus::None)); // theirs
+    QCOMPARE(at(model, 2, MessageListModel::StatusRole).toInt(),
+             int(MessageStatus::None)); // theirs
     QCOMPARE(at(model, 3, MessageListModel::StatusRole).toInt(), int(MessageStatus::Read)); // a
     QCOMPARE(changed.count(), 1);
     QCOMPARE(model.newestIncomingId(), 2);
@@ -284,8 +290,8 @@ void ClientModelsTest::daySeparatorsAndGroups()
         return m;
     };
     const QDateTime yesterday = today.addDays(-1);
-    model.prime({at_(1, peerId, yesterday), at_(2, peerId, yesterday.addSecs(30)), at_(3, me, today.addSecs(-120)),
-                 at_(4, me, today.addSecs(-60))});
+    model.prime({at_(1, peerId, yesterday), at_(2, peerId, yesterday.addSecs(30)),
+                 at_(3, me, today.addSecs(-120)), at_(4, me, today.addSecs(-60))});
     // Rows: 0 = m4, 1 = m3, 2 = m2, 3 = m1.
     QCOMPARE(at(model, 3, MessageListModel::ShowDayRole).toBool(), true);
     QCOMPARE(at(model, 3, MessageListModel::DayTextRole).toString(), u"Yesterday"_s);
@@ -346,7 +352,8 @@ void ClientModelsTest::conversationMovesToTopOnNewMessage()
     model.applyLocalEcho(echo(u"hello new"_s, u"c9"_s), user(9, u"nina"_s));
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(model.peerIdAt(0), 9);
-    QCOMPARE(at(model, 0, ConversationListModel::LastMessageStatusRole).toInt(), int(MessageStatus::Sending));
+    QCOMPARE(at(model, 0, ConversationListModel::LastMessageStatusRole).toInt(),
+             int(MessageStatus::Sending));
     QCOMPARE(at(model, 0, ConversationListModel::LastMessageMineRole).toBool(), true);
     QCOMPARE(at(model, 0, ConversationListModel::AvatarInitialRole).toString(), u"N"_s);
 }
@@ -374,7 +381,8 @@ void ClientModelsTest::unreadCountsOnlyNewIncomingMessages()
     QCOMPARE(total.count(), 3);
     // The peer read mine: ✓✓ on the preview.
     model.markReadByPeer(peerId, 7);
-    QCOMPARE(at(model, 0, ConversationListModel::LastMessageStatusRole).toInt(), int(MessageStatus::Read));
+    QCOMPARE(at(model, 0, ConversationListModel::LastMessageStatusRole).toInt(),
+             int(MessageStatus::Read));
 }
 
 void ClientModelsTest::syncDoesNotResetAndKeepsNewerState()
@@ -445,7 +453,8 @@ void ClientModelsTest::userSearchDropsStaleAnswersAndExcludesMe()
     UserSearchModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setExcludedUser(me);
-    QList<std::pair<QString, std::function<void(bool, const QList<User> &, const QString &)>>> calls;
+    QList<std::pair<QString, std::function<void(bool, const QList<User> &, const QString &)>>>
+            calls;
     model.setSearch([&](const QString &query, auto done) { calls.append({query, done}); });
     model.setQuery(u"b"_s);
     model.refresh();

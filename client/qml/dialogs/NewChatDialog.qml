@@ -31,7 +31,8 @@ Dialog {
         search.forceActiveFocus()
     }
 
-    contentItem: ColumnLayout {
+    ColumnLayout {
+        anchors.fill: parent
         spacing: Theme.padding
 
         TextField {

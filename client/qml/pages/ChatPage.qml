@@ -67,11 +67,11 @@ Item {
     }
 
     Shortcut {
-        sequence: StandardKey.New
+        sequence: "Ctrl+N"
         onActivated: newChat.open()
     }
     Shortcut {
-        sequence: StandardKey.Find
+        sequence: "Ctrl+F"
         onActivated: conversations.focusFilter()
     }
     Shortcut {
@@ -83,7 +83,7 @@ Item {
         onActivated: ChatClient.openAdjacentConversation(-1)
     }
     Shortcut {
-        sequence: StandardKey.Cancel
+        sequence: "Esc"
         enabled: !newChat.opened && ChatClient.currentPeerId !== 0
         onActivated: ChatClient.closeConversation()
     }

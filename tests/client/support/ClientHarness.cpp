@@ -11,8 +11,10 @@ namespace clienttest {
 void TestUser::watchModels()
 {
     using Mode = QAbstractItemModelTester::FailureReportingMode;
-    testers.push_back(std::make_unique<QAbstractItemModelTester>(client->conversations(), Mode::QtTest));
-    testers.push_back(std::make_unique<QAbstractItemModelTester>(client->userSearch(), Mode::QtTest));
+    testers.push_back(
+            std::make_unique<QAbstractItemModelTester>(client->conversations(), Mode::QtTest));
+    testers.push_back(
+            std::make_unique<QAbstractItemModelTester>(client->userSearch(), Mode::QtTest));
 }
 
 MessageListModel *TestUser::open(qint64 peerId)
@@ -31,7 +33,8 @@ void TestUser::reset()
     client.reset();
 }
 
-ChatClientOptions options(const TestServer &server, const QString &dataDir, const QString &profile, bool keychain)
+ChatClientOptions options(const TestServer &server, const QString &dataDir, const QString &profile,
+                          bool keychain)
 {
     ChatClientOptions o;
     o.serverUrl = server.url();
@@ -44,7 +47,8 @@ ChatClientOptions options(const TestServer &server, const QString &dataDir, cons
 void signIn(TestUser &user, const TestServer &server, const QString &dataDir, bool keychain)
 {
     user.testers.clear();
-    user.client = std::make_unique<ChatClient>(options(server, dataDir, user.account.username, keychain));
+    user.client = std::make_unique<ChatClient>(
+            options(server, dataDir, user.account.username, keychain));
     user.watchModels();
     user.client->signIn(server.url().toString(), user.account.email, user.account.password);
     QTRY_VERIFY_WITH_TIMEOUT(user.client->isSignedIn(), waitMs);

@@ -6,8 +6,10 @@
 
 #include "TestServer.h"
 
-#include <ChatClient.h>
 #include <QAbstractItemModelTester>
+
+#include <ChatClient.h>
+
 #include <memory>
 #include <vector>
 
@@ -34,7 +36,8 @@ fastchat::client::ChatClientOptions options(const TestServer &server, const QStr
                                             const QString &profile, bool keychain = false);
 
 // Makes the client, signs in and waits until it is online. Check QTest::currentTestFailed().
-void signIn(TestUser &user, const TestServer &server, const QString &dataDir, bool keychain = false);
+void signIn(TestUser &user, const TestServer &server, const QString &dataDir,
+            bool keychain = false);
 
 int countContent(const QAbstractItemModel *model, const QString &content);
 int rowOfContent(const QAbstractItemModel *model, const QString &content);

@@ -27,7 +27,8 @@ constexpr auto testPassword = "correct horse battery";
 QString execAdmin(const QString &adminUrl, const QString &statement)
 {
     const QUrl url(adminUrl);
-    const QString connection = u"client-test-admin-%1"_s.arg(QRandomGenerator::global()->generate64());
+    const QString connection = u"client-test-admin-%1"_s.arg(
+            QRandomGenerator::global()->generate64());
     QString error;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
@@ -69,7 +70,8 @@ TestServer::~TestServer()
         QFile log(logFile());
         if (log.open(QIODevice::ReadOnly))
             qWarning().noquote() << "---- fastchat-server log (end) ----\n"
-                                 << QString::fromUtf8(log.readAll().right(12000)) << "\n---- end of log ----";
+                                 << QString::fromUtf8(log.readAll().right(12000))
+                                 << "\n---- end of log ----";
     }
     dropDatabase();
 }
@@ -98,7 +100,8 @@ bool TestServer::createDatabase()
                   "(run scripts/test, or scripts/pg-throwaway ctest ...)"_s;
         return false;
     }
-    const QString name = u"fc_client_%1"_s.arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
+    const QString name = u"fc_client_%1"_s.arg(QRandomGenerator::global()->generate64(), 16, 16,
+                                               QLatin1Char('0'));
     const QString error = execAdmin(m_adminUrl, u"CREATE DATABASE %1"_s.arg(name));
     if (!error.isEmpty()) {
         m_error = error;
@@ -115,7 +118,8 @@ void TestServer::dropDatabase()
 {
     if (m_databaseName.isEmpty())
         return;
-    const QString error = execAdmin(m_adminUrl, u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_databaseName));
+    const QString error = execAdmin(
+            m_adminUrl, u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_databaseName));
     if (!error.isEmpty())
         qWarning().noquote() << "could not drop the test database:" << error;
     m_databaseName.clear();
@@ -146,8 +150,13 @@ bool TestServer::launch(quint16 port)
         m_error = u"FASTCHAT_SERVER_BINARY is not set: run the tests through ctest"_s;
         return false;
     }
-    QStringList args{u"serve"_s, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port), u"--data-dir"_s,
-                     m_dir.filePath(u"data"_s), u"--password-cost"_s, u"min"_s};
+    QStringList args{u"serve"_s,
+                     u"--listen"_s,
+                     u"127.0.0.1:%1"_s.arg(port),
+                     u"--data-dir"_s,
+                     m_dir.filePath(u"data"_s),
+                     u"--password-cost"_s,
+                     u"min"_s};
     if (!m_databaseUrl.isEmpty())
         args << u"--database"_s << m_databaseUrl;
     m_process.setProgram(binary);
@@ -161,7 +170,8 @@ bool TestServer::launch(quint16 port)
         m_error = u"cannot start %1: %2"_s.arg(binary, m_process.errorString());
         return false;
     }
-    static const QRegularExpression listening(u"fastchat-server listening on 127\\.0\\.0\\.1:(\\d+)"_s);
+    static const QRegularExpression listening(
+            u"fastchat-server listening on 127\\.0\\.0\\.1:(\\d+)"_s);
     QByteArray out;
     const QDeadlineTimer deadline(30000);
     while (!deadline.hasExpired()) {
@@ -209,8 +219,10 @@ QJsonValue TestServer::request(const QByteArray &verb, const QString &path, cons
     QNetworkRequest request(target);
     QByteArray data;
     if (!body.isUndefined() && !body.isNull()) {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        data = body.isArray() ? QJsonDocument(body.toArray()).toJson() : QJsonDocument(body.toObject()).toJson();
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+        data = body.isArray() ? QJsonDocument(body.toArray()).toJson()
+                              : QJsonDocument(body.toObject()).toJson();
     }
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
@@ -244,18 +256,19 @@ Account TestServer::registerUser(const QString &name) const
 
 QString TestServer::accessToken(const Account &account) const
 {
-    const QJsonValue session =
-            request("POST", u"/auth/login"_s,
-                    QJsonObject{{u"email"_s, account.email}, {u"password"_s, account.password}}, {});
+    const QJsonValue session = request(
+            "POST", u"/auth/login"_s,
+            QJsonObject{{u"email"_s, account.email}, {u"password"_s, account.password}}, {});
     return session.toObject().value(u"access_token").toString();
 }
 
-qint64 TestServer::postMessage(const QString &token, qint64 receiverId, const QString &content) const
+qint64 TestServer::postMessage(const QString &token, qint64 receiverId,
+                               const QString &content) const
 {
     int status = 0;
-    const QJsonValue stored = request("POST", u"/chat/message"_s,
-                                      QJsonObject{{u"receiver_id"_s, receiverId}, {u"content"_s, content}}, token,
-                                      &status);
+    const QJsonValue stored = request(
+            "POST", u"/chat/message"_s,
+            QJsonObject{{u"receiver_id"_s, receiverId}, {u"content"_s, content}}, token, &status);
     return status == 201 ? stored.toObject().value(u"id").toInteger() : 0;
 }
 

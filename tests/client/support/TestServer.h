@@ -43,8 +43,8 @@ public:
     QString logFile() const;
 
     // Blocking REST for the test's own set-up (empty token: no Authorization header).
-    QJsonValue request(const QByteArray &verb, const QString &path, const QJsonValue &body, const QString &token,
-                       int *status = nullptr) const;
+    QJsonValue request(const QByteArray &verb, const QString &path, const QJsonValue &body,
+                       const QString &token, int *status = nullptr) const;
     // Registers `name` (e-mail name@example.org, a fixed password); id 0 on failure.
     Account registerUser(const QString &name) const;
     QString accessToken(const Account &account) const;
