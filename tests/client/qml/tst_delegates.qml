@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// The list delegates with test data (their required properties set directly): what a
+// conversation row and a message bubble show in each state.
+import QtQuick
+import QtTest
+import FastChat
+import FastChat.Core
+
+Item {
+    id: root
+
+    width: 600
+    height: 600
+
+    Component {
+        id: conversationComponent
+        ConversationDelegate {
+            width: 320
+        }
+    }
+    Component {
+        id: messageComponent
+        MessageDelegate {
+            width: 600
+        }
+    }
+
+    TestCase {
+        name: "Delegates"
+        when: windowShown
+
+        function findWhere(item, predicate) {
+            if (predicate(item))
+                return item
+            for (let i = 0; i < item.children.length; ++i) {
+                const found = findWhere(item.children[i], predicate)
+                if (found)
+                    return found
+            }
+            if (item.contentItem && item.contentItem !== item) {
+                const found = findWhere(item.contentItem, predicate)
+                if (found)
+                    return found
+            }
+            return null
+        }
+
+        function textShown(item, text) {
+            return findWhere(item, (i) => i.text === text && i.visible) !== null
+        }
+
+        function conversation(overrides) {
+            const row = {
+                index: 0, peerId: 42, peerName: "bob", avatarInitial: "B", avatarHue: 0.2,
+                lastMessage: "See you at noon", lastMessageTimeText: "12:04", lastMessageMine: false,
+                lastMessageStatus: MessageStatus.None, unreadCount: 0, online: false, typing: false
+            }
+            for (const key in overrides)
+                row[key] = overrides[key]
+            return createTemporaryObject(conversationComponent, root, row)
+        }
+
+        function test_conversationRowShowsPreviewTimeAndBadge() {
+            const row = conversation({ unreadCount: 3, online: true })
+            verify(row)
+            verify(textShown(row, "bob"))
+            verify(textShown(row, "See you at noon"))
+            verify(textShown(row, "12:04"))
+            const badge = findWhere(row, (i) => i.objectName === "unreadBadge")
+            compare(badge.visible, true)
+            compare(badge.count, 3)
+            compare(findWhere(row, (i) => i.objectName === "onlineDot").visible, true)
+        }
+
+        function test_conversationRowShowsTypingInsteadOfThePreview() {
+            const row = conversation({ typing: true })
+            verify(textShown(row, "typing…"))
+            verify(!textShown(row, "See you at noon"))
+        }
+
+        function test_conversationRowMarksMyLastMessage() {
+            const row = conversation({ lastMessageMine: true, lastMessageStatus: MessageStatus.Read })
+            verify(textShown(row, "You: See you at noon"))
+            verify(textShown(row, "\u2713\u2713"))
+            compare(findWhere(row, (i) => i.objectName === "unreadBadge").visible, false)
+            compare(findWhere(row, (i) => i.objectName === "onlineDot").visible, false)
+        }
+
+        function message(overrides) {
+            const row = {
+                index: 0, content: "Hello there", timeText: "09:30", mine: false,
+                status: MessageStatus.None, error: "", clientId: "", dayText: "Today",
+                showDay: false, firstInGroup: true
+            }
+            for (const key in overrides)
+                row[key] = overrides[key]
+            return createTemporaryObject(messageComponent, root, row)
+        }
+
+        function bubbleOf(item) {
+            return findWhere(item, (i) => i.color !== undefined && i.radius === Theme.radius)
+        }
+
+        function test_theirMessageIsOnTheLeftWithoutTicks() {
+            const item = message({})
+            verify(textShown(item, "09:30"))
+            const bubble = bubbleOf(item)
+            verify(bubble)
+            verify(bubble.x < item.width / 2)
+            verify(!textShown(item, "\u2713"))
+            verify(!textShown(item, "Today"))
+        }
+
+        function test_myMessageIsOnTheRightWithTicks() {
+            const item = message({ mine: true, status: MessageStatus.Sent })
+            const bubble = bubbleOf(item)
+            verify(bubble.x + bubble.width > item.width / 2)
+            verify(textShown(item, "\u2713"))
+        }
+
+        function test_firstMessageOfTheDayShowsTheDay() {
+            const item = message({ showDay: true, dayText: "Yesterday" })
+            verify(textShown(item, "Yesterday"))
+        }
+
+        function test_failedMessageOffersRetryAndDelete() {
+            const item = message({ mine: true, status: MessageStatus.Failed, error: "receiver not found" })
+            verify(textShown(item, "Not sent: receiver not found"))
+            verify(textShown(item, "Retry"))
+            verify(textShown(item, "Delete"))
+            const sent = message({ mine: true, status: MessageStatus.Sent })
+            verify(!textShown(sent, "Retry"))
+        }
+
+        function test_longMessagesWrapWithinTheBubble() {
+            const longText = "word ".repeat(200)
+            const item = message({ content: longText })
+            const bubble = bubbleOf(item)
+            verify(bubble.width <= Math.min(Theme.bubbleMaxWidth, item.width * 0.75) + Theme.padding * 2 + 1)
+            tryVerify(() => item.height > Theme.unit * 4, 5000, "the bubble grows with its lines: " + item.height)
+        }
+    }
+}
