@@ -14,7 +14,11 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QNetworkInterface>
+#include <QRandomGenerator>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslSocket>
@@ -108,6 +112,33 @@ QHostAddress nonLoopbackAddress()
     return {};
 }
 
+// Runs one statement on $FASTCHAT_TEST_PG_ADMIN_URL's database: empty, or the error.
+QString execOnAdminDatabase(const QString &statement)
+{
+    const QUrl url(qEnvironmentVariable("FASTCHAT_TEST_PG_ADMIN_URL"));
+    const QString connection = u"fcadmin-ops-%1"_s.arg(QRandomGenerator::global()->generate64());
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName().isEmpty() ? u"postgres"_s : url.userName());
+        if (!url.password().isEmpty())
+            db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1).isEmpty() ? u"postgres"_s : url.path().mid(1));
+        if (!db.open()) {
+            error = u"cannot connect to the admin database: "_s + db.lastError().text();
+        } else {
+            QSqlQuery query(db);
+            if (!query.exec(statement))
+                error = statement + u": "_s + query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return error;
+}
+
 // Restores the default TLS configuration at the end of a test.
 struct DefaultSslConfigGuard
 {
@@ -136,6 +167,34 @@ private slots:
         FC_HTTP_STATUS(r, 200);
         QVERIFY(r.isJsonContentType());
         QCOMPARE(r.object().value(u"status").toString(), u"ok"_s);
+    }
+
+    // /healthz checks the database: 503 with a JSON body while PostgreSQL refuses the
+    // server's connections, 200 again once it accepts them. (PostgreSQL only: an SQLite file
+    // the server holds open cannot be taken away from outside the process.)
+    void healthzFollowsThePostgresDatabase()
+    {
+        AdminEnv env;
+        FC_PREPARE(env, u"postgres"_s);
+        FC_SERVER(env);
+        FC_HTTP_STATUS(env.http().get(u"/healthz"_s), 200);
+        const QString name = QUrl(env.databaseUrl()).path().mid(1);
+        const auto admin = [](const QString &statement) { return execOnAdminDatabase(statement); };
+        QString error = admin(u"ALTER DATABASE %1 ALLOW_CONNECTIONS false"_s.arg(name));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        error = admin(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'"_s.arg(name));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        HttpResponse down;
+        const bool unavailable = QTest::qWaitFor([&] {
+            down = env.http().get(u"/healthz"_s);
+            return down.status == 503;
+        }, 30000);
+        const QString allowError = admin(u"ALTER DATABASE %1 ALLOW_CONNECTIONS true"_s.arg(name));
+        QVERIFY2(unavailable, qPrintable(u"/healthz with the database gone: "_s + down.describe()));
+        QVERIFY2(allowError.isEmpty(), qPrintable(allowError));
+        QVERIFY(down.isJsonContentType());
+        QVERIFY(down.isObject());
+        QTRY_COMPARE_WITH_TIMEOUT(env.http().get(u"/healthz"_s).status, 200, 30000);
     }
 
     // /metrics is well-formed Prometheus text with every documented family, and its numbers
