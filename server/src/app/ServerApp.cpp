@@ -10,6 +10,11 @@
 #include "auth/PasswordHasher.h"
 #include "auth/SecretFile.h"
 #include "cluster/EventBus.h"
+#include "cluster/PostgresEventBus.h"
+#include "store/SecretQueries.h"
+#include "store/SqlSession.h"
+
+#include <sodium.h>
 #include "http/HttpServer.h"
 #include "observability/Metrics.h"
 #include "realtime/Connection.h"
@@ -76,22 +81,53 @@ bool ServerApp::start(QString *error)
 
     m_metrics = std::make_unique<Metrics>();
     m_store = std::make_unique<Store>(m_config.database, m_metrics.get());
-    if (!m_store->open(error))
+    const bool cluster = m_config.cluster == ServerConfig::Cluster::Postgres;
+    if (!m_store->open(error, cluster))
         return false;
     if (m_config.command == u"migrate")
         return true;
 
-    const QByteArray secret = SecretFile::loadOrCreate(m_config.secretFile, true, error);
-    if (secret.isEmpty())
+    QByteArray secret;
+    if (m_config.database.isPostgres() && !m_config.secretFileGiven) {
+        // In PostgreSQL, so that a token from one node works on every node.
+        QByteArray candidate(32, Qt::Uninitialized);
+        randombytes_buf(candidate.data(), size_t(candidate.size()));
+        auto shared = m_store->readNow<QByteArray>([candidate = candidate.toBase64()](SqlSession &s) {
+            return SecretQueries::getOrCreate(s, u"jwt"_s, candidate);
+        });
+        if (!shared) {
+            *error = u"cannot read the token secret from the database: "_s + shared.error().message;
+            return false;
+        }
+        secret = shared.value();
+    } else {
+        secret = SecretFile::loadOrCreate(m_config.secretFile, true, error);
+    }
+    if (secret.size() < SecretFile::minimumBytes) {
+        if (error->isEmpty())
+            *error = u"the token secret is shorter than %1 bytes"_s.arg(SecretFile::minimumBytes);
         return false;
+    }
     m_auth = std::make_unique<Authenticator>(TokenService(secret, m_config.accessTokenTtlSeconds));
     m_hasher = std::make_unique<PasswordHasher>(m_config.passwordCost);
-    m_bus = std::make_unique<LocalEventBus>();
+    if (cluster) {
+        auto bus = std::make_unique<PostgresEventBus>(m_config.database);
+        if (!bus->start(error))
+            return false;
+        // Notifications missed while the listener was down cannot be recovered by the
+        // bus: make this node's clients reconnect and resume from the database.
+        connect(bus.get(), &PostgresEventBus::listenerReset, this, [this] {
+            m_hub->closeAll(QWebSocketProtocol::CloseCode(1012), u"cluster bus reconnected; resume"_s);
+        });
+        m_bus = std::move(bus);
+    } else {
+        m_bus = std::make_unique<LocalEventBus>();
+    }
     m_hub = std::make_unique<Hub>(*m_bus, *m_metrics);
     m_presence = std::make_unique<Presence>(*m_store, *m_hub);
     m_typing = std::make_unique<TypingTracker>(*m_hub);
     m_chat = std::make_unique<ChatService>(*m_store, *m_hub, *m_presence, *m_typing, *m_metrics);
-    m_sessions = std::make_unique<SessionService>(*m_store, *m_auth, *m_hub);
+    m_sessions = std::make_unique<SessionService>(*m_store, *m_auth, *m_hub, *m_bus);
     m_frames = std::make_unique<FrameHandler>(*m_store, *m_hub, *m_chat, *m_typing, *m_metrics,
                                               m_config.messagesPerSecond);
     if (!m_sessions->loadRecentRevocations(error))

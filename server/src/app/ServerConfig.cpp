@@ -141,6 +141,16 @@ const QList<Setting> &settings()
              c.tlsKey = value;
              return {};
          }},
+        {u"cluster"_s, u"mode"_s, u"none (default: one node) or postgres (several nodes on one PostgreSQL, events by LISTEN/NOTIFY)."_s,
+         [](ServerConfig &c, const QString &value) -> QString {
+             if (value == u"none")
+                 c.cluster = ServerConfig::Cluster::None;
+             else if (value == u"postgres")
+                 c.cluster = ServerConfig::Cluster::Postgres;
+             else
+                 return u"'%1' is not none or postgres"_s.arg(value);
+             return {};
+         }},
         {u"log_format"_s, u"format"_s, u"text (default, for a terminal) or json (one object per line, for a journal)."_s,
          [](ServerConfig &c, const QString &value) -> QString {
              if (value == u"text")
@@ -329,8 +339,15 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
     }
     if (!databaseSet)
         config.database = DatabaseConfig::sqliteFile(config.dataDir + u"/fastchat.db"_s);
+    config.secretFileGiven = secretSet;
     if (!secretSet)
         config.secretFile = config.dataDir + u"/jwt-secret"_s;
+    if (config.cluster != Cluster::None && !config.database.isPostgres()) {
+        printError(u"cluster (from %1): several nodes need PostgreSQL; SQLite serves one node"_s
+                           .arg(chosen.value(u"cluster"_s).second));
+        *exitCode = Usage;
+        return std::nullopt;
+    }
     return config;
 }
 

@@ -28,6 +28,8 @@ struct ServerConfig
     QString dataDir;
     DatabaseConfig database; // defaults to SQLite in dataDir
     QString secretFile; // default <dataDir>/jwt-secret, created on first start
+    bool secretFileGiven = false; // else PostgreSQL keeps the secret (shared by every node)
+    enum class Cluster { None, Postgres } cluster = Cluster::None;
     PasswordHasher::Cost passwordCost = PasswordHasher::Cost::Interactive;
     int accessTokenTtlSeconds = 15 * 60;
     int loginAttemptsPerMinute = 10; // per IP address and per account

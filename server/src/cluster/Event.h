@@ -21,6 +21,9 @@ struct Event
     qint64 messageId = 0; // for chat_message frames: lets a resuming connection skip duplicates
     quint64 skipConnection = 0; // the connection the event came from, which already knows
     QString sessionId;
+    // Set on user_status events: every node keeps its view of who is online from them.
+    qint64 presenceUserId = 0;
+    bool presenceOnline = false;
 };
 
 } // namespace fastchat::server

@@ -32,19 +32,21 @@ void ChatService::send(qint64 senderId, const NewMessage &draft, quint64 fromCon
         done(forbidden(u"you cannot send a message to yourself"_s));
         return;
     }
-    m_store.writeMessage(senderId, draft, [this, fromConnection, done](Result<StoredMessage> result) {
+    m_store.writeMessage(senderId, draft, fromConnection, [this, fromConnection, done](Result<StoredMessage> result) {
         if (result && !result->duplicate) {
             ++m_metrics.messagesStored;
             const Message &m = result->message;
-            result.value().frame = chatMessageFrame(m);
-            Event event;
-            event.userIds = {m.senderId, m.receiverId};
-            event.frame = result->frame;
-            event.messageId = m.id;
-            event.skipConnection = fromConnection;
             // The sender stopped typing to this receiver: say so before the message.
             m_typing.stop(m.senderId, m.receiverId);
-            m_hub.publish(event);
+            // In a cluster the writer NOTIFYed the message with its commit already.
+            if (!m_store.publishesMessageEvents()) {
+                Event event;
+                event.userIds = {m.senderId, m.receiverId};
+                event.frame = result->frame;
+                event.messageId = m.id;
+                event.skipConnection = fromConnection;
+                m_hub.publish(event);
+            }
             if (result->newConversation)
                 m_presence.contactsMet(m.senderId, m.receiverId);
         }

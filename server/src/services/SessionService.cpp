@@ -2,6 +2,7 @@
 #include "SessionService.h"
 
 #include "app/Logging.h"
+#include "cluster/EventBus.h"
 #include "realtime/Hub.h"
 #include "store/SqlSession.h"
 #include "store/Store.h"
@@ -20,9 +21,17 @@ QString refreshHash(const QString &secret)
 }
 } // namespace
 
-SessionService::SessionService(Store &store, Authenticator &auth, Hub &hub, QObject *parent)
+SessionService::SessionService(Store &store, Authenticator &auth, Hub &hub, EventBus &bus, QObject *parent)
     : QObject(parent), m_store(store), m_auth(auth), m_hub(hub)
 {
+    connect(&bus, &EventBus::received, this, [this](const Event &event) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (event.kind == Event::Kind::CloseSession)
+            m_auth.revokeSession(event.sessionId, now);
+        else if (event.kind == Event::Kind::CloseUser)
+            for (qint64 userId : event.userIds)
+                m_auth.revokeUser(userId, now);
+    });
 }
 
 QJsonObject SessionService::sessionJson(qint64 userId, const QString &sessionId,

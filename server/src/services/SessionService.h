@@ -15,6 +15,7 @@
 
 namespace fastchat::server {
 
+class EventBus;
 class Hub;
 class Store;
 
@@ -24,7 +25,9 @@ class SessionService : public QObject
 public:
     static constexpr qint64 refreshLifetimeMs = 30LL * 24 * 3600 * 1000;
 
-    SessionService(Store &store, Authenticator &auth, Hub &hub, QObject *parent = nullptr);
+    // Revocations published on `bus` by other nodes take effect here at once (the
+    // revocation log catches up within seconds in any case).
+    SessionService(Store &store, Authenticator &auth, Hub &hub, EventBus &bus, QObject *parent = nullptr);
 
     // {token, access_token, refresh_token, token_type, expires_in, user}
     void open(const UserRecord &user, std::function<void(Result<QJsonObject>)> done);

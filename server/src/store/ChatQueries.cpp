@@ -194,6 +194,18 @@ Result<ReadOutcome> markRead(SqlSession &s, qint64 readerId, qint64 peerId, qint
     return out;
 }
 
+Result<Message> messageById(SqlSession &s, qint64 id)
+{
+    QSqlQuery &q = s.prepared(u"SELECT "_s + messageColumns + u" FROM messages m WHERE m.id = ?"_s);
+    q.addBindValue(id);
+    auto list = readMessages(s, q);
+    if (!list)
+        return list.error();
+    if (list->isEmpty())
+        return notFound(u"no message %1"_s.arg(id));
+    return list->first();
+}
+
 Result<QList<Message>> messagesSince(SqlSession &s, qint64 userId, qint64 afterId, int limit)
 {
     QSqlQuery &q = s.prepared(

@@ -40,6 +40,7 @@ Result<QList<Message>> fullHistory(SqlSession &s, qint64 userId, qint64 peerId);
 // Marks what peerId sent to readerId, up to `upToId`, as read; recounts the reader's
 // unread count. Messages of other conversations are never touched.
 Result<ReadOutcome> markRead(SqlSession &s, qint64 readerId, qint64 peerId, qint64 upToId);
+Result<Message> messageById(SqlSession &s, qint64 id);
 // Messages to or from userId with id > afterId, in id order, at most `limit`.
 Result<QList<Message>> messagesSince(SqlSession &s, qint64 userId, qint64 afterId, int limit);
 

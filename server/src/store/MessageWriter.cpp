@@ -4,6 +4,8 @@
 #include "SqlSession.h"
 #include "SqlValues.h"
 #include "app/Logging.h"
+#include "cluster/EventCodec.h"
+#include "cluster/PostgresEventBus.h"
 
 #include <QSet>
 #include <algorithm>
@@ -51,6 +53,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         return false;
     };
     if (!session.begin())
+        return fail();
+    if (m_cluster && !session.execPrepared("fc_message_order_lock", "SELECT pg_advisory_xact_lock(727275)", {}))
         return fail();
 
     // Which of the users involved may take part: one query for the whole batch.
@@ -111,6 +115,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
             m.clientId = p.draft.clientId;
             m.createdAt = m.timestamp = m.updatedAt = fromEpochMs(row.createdAt);
             stored.newConversation = row.newConversation;
+            // Encoded here, off the network thread, once for every recipient.
+            stored.frame = QString::fromUtf8(m.toChatMessageFrame());
             ConversationChange &c = changes[m.conversationId];
             c.lastMessageId = std::max(c.lastMessageId, m.id);
             c.lastAt = std::max(c.lastAt, row.createdAt);
@@ -143,8 +149,35 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         existing.finish();
         stored.duplicate = true;
     }
-    if (!updateConversations(session, changes) || !session.commit())
+    if (!updateConversations(session, changes) || (m_cluster && !notifyEvents(session, batch, results))
+        || !session.commit())
         return fail();
+    return true;
+}
+
+bool MessageWriter::notifyEvents(SqlSession &session, const std::vector<PendingMessage> &batch,
+                                 const std::vector<Result<StoredMessage>> &results)
+{
+    QList<Event> events;
+    QList<QByteArray> encoded;
+    for (size_t i = 0; i < results.size(); ++i) {
+        if (!results[i] || results[i]->duplicate)
+            continue;
+        const Message &m = results[i]->message;
+        Event e;
+        e.userIds = {m.senderId, m.receiverId};
+        e.frame = results[i]->frame;
+        e.messageId = m.id;
+        e.skipConnection = batch[i].fromConnection;
+        encoded.append(EventCodec::encode(e));
+        events.append(std::move(e));
+    }
+    // Delivered by PostgreSQL at commit, in commit order, to every node.
+    for (const QByteArray &payload : EventCodec::pack(encoded, events)) {
+        if (!session.execPrepared("fc_notify", "SELECT pg_notify($1, $2)",
+                                  {QByteArray(PostgresEventBus::channel), payload}))
+            return false;
+    }
     return true;
 }
 

@@ -16,6 +16,12 @@ class SqlSession;
 class MessageWriter
 {
 public:
+    // `cluster`: several nodes write to this PostgreSQL. Batches then take turns on an
+    // advisory lock, so message ids commit in id order on every node (a client's resume
+    // from "the last id I have" stays exact), and each batch's chat_message events are
+    // NOTIFYed inside its transaction: every node delivers them in commit order.
+    explicit MessageWriter(bool cluster = false) : m_cluster(cluster) { }
+
     void write(SqlSession &session, std::vector<PendingMessage> &batch);
 
 private:
@@ -44,6 +50,10 @@ private:
                           std::vector<Result<StoredMessage>> &results, StoreError *failure);
     Result<qint64> conversationFor(SqlSession &session, qint64 a, qint64 b, bool *created);
 
+    bool notifyEvents(SqlSession &session, const std::vector<PendingMessage> &batch,
+                      const std::vector<Result<StoredMessage>> &results);
+
+    bool m_cluster;
     QHash<QPair<qint64, qint64>, qint64> m_conversationIds;
     qint64 m_lastCreatedAt = 0;
 };

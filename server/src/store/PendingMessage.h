@@ -16,13 +16,14 @@ struct StoredMessage
     Message message;
     bool duplicate = false; // the client_id was seen before: nothing new was stored
     bool newConversation = false; // the first message between these two users
-    QString frame; // the chat_message frame, encoded once (set by the chat service)
+    QString frame; // the chat_message frame, encoded once by the writer thread
 };
 
 struct PendingMessage
 {
     qint64 senderId = 0;
     NewMessage draft;
+    quint64 fromConnection = 0; // the sending socket (0: REST), which gets an ack instead
     // Called on the writer thread after the commit (or the failure); the Store turns it
     // into a call on the main thread.
     std::function<void(Result<StoredMessage>)> done;

@@ -29,6 +29,7 @@ public:
     // database cannot be reached.
     bool ensureOpen(QString *error = nullptr);
     bool isPostgres() const { return m_config.isPostgres(); }
+    QSqlDriver *driver() const { return m_db.driver(); }
 
     // A prepared statement, cached by its text. Bind with addBindValue, then exec(q).
     QSqlQuery &prepared(const QString &sql);

@@ -27,8 +27,9 @@ Store::~Store()
     close();
 }
 
-bool Store::open(QString *error)
+bool Store::open(QString *error, bool cluster)
 {
+    m_cluster = cluster;
     {
         SqlSession session(m_config, u"fastchat-migrate"_s);
         if (!session.ensureOpen(error))
@@ -36,7 +37,7 @@ bool Store::open(QString *error)
         if (!Migrations::apply(session, error))
             return false;
     }
-    m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s, maxMessagesPerCommit, m_metrics);
+    m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s, maxMessagesPerCommit, m_metrics, m_cluster);
     m_reader = std::make_unique<StoreThread>(m_config, u"fastchat-store-reader"_s, 1, m_metrics);
     m_writer->start();
     m_reader->start();
@@ -58,12 +59,13 @@ void Store::close()
     }
 }
 
-void Store::writeMessage(qint64 senderId, const NewMessage &draft,
+void Store::writeMessage(qint64 senderId, const NewMessage &draft, quint64 fromConnection,
                          std::function<void(Result<StoredMessage>)> done)
 {
     PendingMessage p;
     p.senderId = senderId;
     p.draft = draft;
+    p.fromConnection = fromConnection;
     p.done = [this, done = std::move(done)](Result<StoredMessage> result) {
         QMetaObject::invokeMethod(
                 this, [done, result = std::move(result)]() mutable { done(std::move(result)); },

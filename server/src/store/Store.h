@@ -27,7 +27,10 @@ public:
     ~Store() override;
 
     // Connects, applies migrations and starts the threads. Blocking: call at start-up.
-    bool open(QString *error);
+    // `cluster`: message batches are ordered across nodes and their events NOTIFYed in
+    // the same transaction (PostgreSQL only).
+    bool open(QString *error, bool cluster = false);
+    bool publishesMessageEvents() const { return m_cluster; }
     // Finishes every job that was posted (acknowledged work is never dropped), then stops.
     void close();
     const DatabaseConfig &config() const { return m_config; }
@@ -62,7 +65,7 @@ public:
     }
     // Group-committed on the writer thread; `done` runs on this object's thread after
     // the commit.
-    void writeMessage(qint64 senderId, const NewMessage &draft,
+    void writeMessage(qint64 senderId, const NewMessage &draft, quint64 fromConnection,
                       std::function<void(Result<StoredMessage>)> done);
 
     int writeQueueLength() const { return m_writer ? m_writer->queued() : 0; }
@@ -82,6 +85,7 @@ private:
 
     DatabaseConfig m_config;
     Metrics *m_metrics;
+    bool m_cluster = false;
     std::unique_ptr<StoreThread> m_writer;
     std::unique_ptr<StoreThread> m_reader;
 };

@@ -12,8 +12,9 @@ using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
-StoreThread::StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics)
-    : m_config(config), m_name(name), m_maxBatch(maxBatch), m_metrics(metrics)
+StoreThread::StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics,
+                         bool cluster)
+    : m_config(config), m_name(name), m_maxBatch(maxBatch), m_metrics(metrics), m_cluster(cluster)
 {
     setObjectName(name);
 }
@@ -60,7 +61,7 @@ int StoreThread::queued() const
 void StoreThread::run()
 {
     SqlSession session(m_config, m_name);
-    MessageWriter writer;
+    MessageWriter writer(m_cluster);
     std::vector<PendingMessage> batch;
     for (;;) {
         StoreJob job;

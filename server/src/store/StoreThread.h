@@ -24,7 +24,8 @@ using StoreJob = std::function<void(SqlSession &)>;
 class StoreThread : public QThread
 {
 public:
-    StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics);
+    StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics,
+                bool cluster = false);
     ~StoreThread() override;
 
     void post(StoreJob job);
@@ -43,6 +44,7 @@ private:
     QString m_name;
     int m_maxBatch;
     Metrics *m_metrics;
+    bool m_cluster;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Item> m_queue;
