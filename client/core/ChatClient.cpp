@@ -149,12 +149,17 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     m_markRead.setSingleShot(true);
     m_markRead.setInterval(150ms);
     connect(&m_markRead, &QTimer::timeout, this, &ChatClient::markCurrentRead);
+    // Drafts reach the cache a moment after the last key, not on every key.
+    m_saveDrafts.setSingleShot(true);
+    m_saveDrafts.setInterval(500ms);
+    connect(&m_saveDrafts, &QTimer::timeout, this, &ChatClient::flushDrafts);
     m_syncRetry.setSingleShot(true);
     connect(&m_syncRetry, &QTimer::timeout, this, &ChatClient::syncConversations);
 }
 
 ChatClient::~ChatClient()
 {
+    flushDrafts();
     m_socket->stop();
 }
 
@@ -354,6 +359,7 @@ void ChatClient::enterSignedIn(const User &me)
     if (!m_cache->open(cacheFile(me.id), &error))
         qCWarning(lcCache) << "working without a cache:" << error;
     m_users = m_cache->users();
+    m_drafts = m_cache->drafts();
     m_conversations->load(m_cache->conversations());
     m_socket->setServerUrl(m_serverUrl);
     m_socket->setLastMessageId(m_cache->lastMessageId());
@@ -385,6 +391,8 @@ void ChatClient::enterSignedIn(const User &me)
 
 void ChatClient::leaveSignedIn(const QString &notice, bool forget)
 {
+    flushDrafts();
+    m_dirtyDrafts.clear();
     ++m_generation;
     m_typing->stop();
     m_socket->stop();
@@ -825,6 +833,8 @@ bool ChatClient::sendMessage(const QString &text)
     const qint64 peerId = m_current;
     m_typing->stop();
     m_drafts.remove(peerId);
+    m_dirtyDrafts.remove(peerId);
+    m_cache->saveDraft(peerId, {});
 
     LocalCache::OutboxEntry entry;
     entry.message.receiverId = peerId;
@@ -879,7 +889,17 @@ void ChatClient::composerEdited(const QString &text)
         m_drafts.remove(m_current);
     else
         m_drafts.insert(m_current, text);
+    m_dirtyDrafts.insert(m_current);
+    m_saveDrafts.start();
     m_typing->edited(m_current, text.trimmed().isEmpty());
+}
+
+void ChatClient::flushDrafts()
+{
+    m_saveDrafts.stop();
+    for (qint64 peer : std::as_const(m_dirtyDrafts))
+        m_cache->saveDraft(peer, m_drafts.value(peer));
+    m_dirtyDrafts.clear();
 }
 
 void ChatClient::reconnectNow()

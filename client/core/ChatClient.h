@@ -15,6 +15,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
@@ -221,6 +222,7 @@ private:
     User userFor(qint64 peerId);
     void rememberUser(const User &user);
     void persistConversation(qint64 peerId);
+    void flushDrafts();
     void loadProfile();
     void saveProfile();
     QString profileDir() const;
@@ -260,6 +262,8 @@ private:
     QTimer m_markRead;
     QTimer m_syncRetry;
     QTimer m_countdown;
+    QTimer m_saveDrafts;
+    QSet<qint64> m_dirtyDrafts;
     int m_syncFailures = 0;
     quint64 m_generation = 0; // bumped on sign-in/out; stale REST answers compare it
 };

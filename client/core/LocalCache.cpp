@@ -18,7 +18,7 @@ namespace fastchat::client {
 
 namespace {
 
-constexpr int schemaVersion = 1;
+constexpr int schemaVersion = 2;
 
 QString toText(const QJsonObject &object)
 {
@@ -77,6 +77,7 @@ bool LocalCache::open(const QString &filePath, QString *error)
                 && exec(u"CREATE TABLE outbox (client_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, "
                         u"body TEXT NOT NULL,"
                         " created_at INTEGER NOT NULL, failed INTEGER NOT NULL, error TEXT)"_s)
+                && exec(u"CREATE TABLE drafts (peer_id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
                 && exec(u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"_s)
                 && exec(u"PRAGMA user_version = %1"_s.arg(schemaVersion));
         if (!ok) {
@@ -242,6 +243,26 @@ void LocalCache::saveOutboxEntry(const OutboxEntry &entry)
 void LocalCache::removeOutboxEntry(const QString &clientId)
 {
     exec(u"DELETE FROM outbox WHERE client_id = ?"_s, {clientId});
+}
+
+QHash<qint64, QString> LocalCache::drafts() const
+{
+    QHash<qint64, QString> drafts;
+    if (!isOpen())
+        return drafts;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.exec(u"SELECT peer_id, body FROM drafts"_s);
+    while (q.next())
+        drafts.insert(q.value(0).toLongLong(), q.value(1).toString());
+    return drafts;
+}
+
+void LocalCache::saveDraft(qint64 peerId, const QString &text)
+{
+    if (text.isEmpty())
+        exec(u"DELETE FROM drafts WHERE peer_id = ?"_s, {peerId});
+    else
+        exec(u"INSERT OR REPLACE INTO drafts (peer_id, body) VALUES (?, ?)"_s, {peerId, text});
 }
 
 qint64 LocalCache::lastMessageId() const

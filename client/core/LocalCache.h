@@ -59,6 +59,10 @@ public:
     void saveOutboxEntry(const OutboxEntry &entry);
     void removeOutboxEntry(const QString &clientId);
 
+    // What the user was writing, per conversation (an empty text removes it).
+    QHash<qint64, QString> drafts() const;
+    void saveDraft(qint64 peerId, const QString &text);
+
     qint64 lastMessageId() const;
     void setLastMessageId(qint64 id);
 

@@ -53,6 +53,8 @@ private Q_SLOTS:
     void refusedMessageIsMarkedFailed();
     void wrongPasswordIsExplained_data() { addDriverRows(); }
     void wrongPasswordIsExplained();
+    void draftSurvivesRestart_data() { addDriverRows(); }
+    void draftSurvivesRestart();
     void newChatStartsFromUserSearch_data() { addDriverRows(); }
     void newChatStartsFromUserSearch();
 
@@ -616,6 +618,39 @@ void ClientChatTest::newChatStartsFromUserSearch()
                                                ConversationListModel::LastMessageStatusRole)
                                       .toInt(),
                               int(MessageStatus::Sent), waitMs);
+}
+
+void ClientChatTest::draftSurvivesRestart()
+{
+    TestServer server;
+    TestUser alice, bob;
+    const QString problem = setUp(server, alice, bob);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    alice.open(bob.account.id);
+    alice->composerEdited(u"Half a thought"_s);
+    QCOMPARE(alice->draft(), u"Half a thought"_s);
+    // Switching conversations keeps it.
+    alice->closeConversation();
+    QCOMPARE(alice->draft(), QString());
+    alice.open(bob.account.id);
+    QCOMPARE(alice->draft(), u"Half a thought"_s);
+
+    // So does quitting the app (same computer, same cache).
+    alice.reset();
+    signIn(alice, server, m_data.path());
+    if (QTest::currentTestFailed())
+        return;
+    alice.open(bob.account.id);
+    QCOMPARE(alice->draft(), u"Half a thought"_s);
+    // Sending clears it, for good.
+    QVERIFY(alice->sendMessage(alice->draft()));
+    QCOMPARE(alice->draft(), QString());
+    alice.reset();
+    signIn(alice, server, m_data.path());
+    if (QTest::currentTestFailed())
+        return;
+    alice.open(bob.account.id);
+    QCOMPARE(alice->draft(), QString());
 }
 
 QTEST_GUILESS_MAIN(ClientChatTest)

@@ -8,6 +8,7 @@
 #include "ClientHarness.h"
 #include "TestServer.h"
 
+#include <QDBusConnection>
 #include <QDir>
 #include <QGuiApplication>
 #include <QImage>
@@ -20,6 +21,7 @@
 #include <ChatClient.h>
 #include <ClientUi.h>
 #include <ConversationListModel.h>
+#include <DesktopNotifier.h>
 #include <MessageListModel.h>
 
 #include <functional>
@@ -27,6 +29,26 @@
 using namespace Qt::StringLiterals;
 using namespace fastchat::client;
 using namespace clienttest;
+
+// Stands in for the desktop's notification service on the test's own session bus.
+class FakeNotifications : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+
+public:
+    QStringList summaries;
+    QStringList bodies;
+
+public Q_SLOTS:
+    quint32 Notify(const QString &, quint32, const QString &, const QString &summary,
+                   const QString &body, const QStringList &, const QVariantMap &, int)
+    {
+        summaries << summary;
+        bodies << body;
+        return quint32(summaries.size());
+    }
+};
 
 class ClientGuiTest : public QObject
 {
@@ -163,8 +185,17 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     QTRY_COMPARE_WITH_TIMEOUT(roleAt(bob->messages(), 0, MessageListModel::StatusRole).toInt(),
                               int(MessageStatus::Sent), waitMs);
 
+    // The desktop's notification service (the test runs in its own D-Bus session).
+    FakeNotifications notifications;
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    QVERIFY2(bus.isConnected(), "run under dbus-run-session (ctest does)");
+    QVERIFY(bus.registerObject(u"/org/freedesktop/Notifications"_s, &notifications,
+                               QDBusConnection::ExportAllSlots));
+    QVERIFY(bus.registerService(u"org.freedesktop.Notifications"_s));
+
     // The app, as main() starts it.
     ChatClient client(options(server, data.path(), u"alice"_s));
+    DesktopNotifier notifier(&client);
     QQmlApplicationEngine engine;
     m_window = loadUi(engine, &client);
     QVERIFY(m_window);
@@ -266,6 +297,32 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"Fast-Chat"_s, waitMs);
     QTest::keyClick(m_window, Qt::Key_Down, Qt::AltModifier);
     QTRY_COMPARE(client.currentPeerId(), bob.account.id);
+
+    // Ctrl+F filters the list by name; Esc clears the filter.
+    QTest::keySequence(m_window, QKeySequence(u"Ctrl+F"_s));
+    QQuickItem *filter = find(u"filterField"_s);
+    QTRY_VERIFY(filter && filter->hasActiveFocus());
+    typeText(u"car"_s);
+    QTRY_COMPARE(list->property("count").toInt(), 1);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_COMPARE(list->property("count").toInt(), 2);
+    QCOMPARE(client.currentPeerId(), bob.account.id);
+
+    // Another window has the focus: a message from Carol becomes a desktop notification
+    // (and none came while the window was active).
+    QCOMPARE(notifications.summaries, QStringList());
+    QQuickWindow other;
+    other.resize(200, 200);
+    other.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&other));
+    other.requestActivate();
+    QTRY_VERIFY_WITH_TIMEOUT(!client.windowActive(), waitMs);
+    QVERIFY(carol->sendMessage(u"Table is booked <3"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(notifications.summaries, QStringList{u"carol"_s}, waitMs);
+    QCOMPARE(notifications.bodies, QStringList{u"Table is booked &lt;3"_s});
+    other.hide();
+    m_window->requestActivate();
+    QTRY_VERIFY_WITH_TIMEOUT(client.windowActive(), waitMs);
 
     // The server goes away: the banner says so, and goes when it is back.
     server.stop();

@@ -10,6 +10,9 @@ import FastChat.Core
 Rectangle {
     id: pane
 
+    // Esc belongs to the filter while it is in use.
+    readonly property bool filtering: filter.activeFocus || filter.text.length > 0
+
     signal newChatRequested()
 
     function focusFilter() {

@@ -84,7 +84,7 @@ Item {
     }
     Shortcut {
         sequence: "Esc"
-        enabled: !newChat.opened && ChatClient.currentPeerId !== 0
+        enabled: !newChat.opened && !conversations.filtering && ChatClient.currentPeerId !== 0
         onActivated: ChatClient.closeConversation()
     }
 }
