@@ -5,6 +5,7 @@
 #include "DesktopNotifier.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 
@@ -15,47 +16,85 @@
 using namespace Qt::StringLiterals;
 using namespace fastchat::client;
 
-int main(int argc, char *argv[])
-{
-    prepareUi();
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(u"fastchat"_s);
-    QGuiApplication::setApplicationDisplayName(u"Fast-Chat"_s);
-    QGuiApplication::setApplicationVersion(QStringLiteral(FASTCHAT_VERSION));
-    QGuiApplication::setDesktopFileName(u"fastchat"_s);
+namespace {
 
+struct Options
+{
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Fast-Chat desktop client"_s);
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption server(
+    QCommandLineOption server{
             {u"s"_s, u"server"_s},
-            u"The server's address, e.g. http://chat.example.org:8080 (default: the "
-            "server used last time, else %1)."_s.arg(ChatClient::defaultServerUrl.toString()),
-            u"url"_s);
-    const QCommandLineOption profile(
+            u"The server's address, e.g. http://chat.example.org:8080 (default: the server "
+            "used last time, else %1)."_s.arg(ChatClient::defaultServerUrl.toString()),
+            u"url"_s};
+    QCommandLineOption profile{
             u"profile"_s,
             u"Keep a separate session and cache under this name, to use two accounts on "
             "one computer (default: default)."_s,
-            u"name"_s, u"default"_s);
-    const QCommandLineOption scheme(u"color-scheme"_s, u"light, dark, or system (default)."_s,
-                                    u"scheme"_s,
-                                    qEnvironmentVariable("FASTCHAT_COLOR_SCHEME", u"system"_s));
-    parser.addOptions({server, profile, scheme});
-    parser.process(app);
+            u"name"_s, u"default"_s};
+    QCommandLineOption scheme{u"color-scheme"_s, u"light, dark, or system (default)."_s,
+                              u"scheme"_s,
+                              qEnvironmentVariable("FASTCHAT_COLOR_SCHEME", u"system"_s)};
+
+    Options()
+    {
+        parser.setApplicationDescription(u"Fast-Chat desktop client"_s);
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions({server, profile, scheme});
+    }
+};
+
+void describeApplication()
+{
+    QCoreApplication::setApplicationName(u"fastchat-client"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(FASTCHAT_VERSION));
+}
+
+// --help and --version answer without a display.
+bool wantsTextOnly(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v"
+            || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (wantsTextOnly(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        describeApplication();
+        Options options;
+        options.parser.process(app); // prints and exits
+        return 0;
+    }
+
+    prepareUi();
+    QGuiApplication app(argc, argv);
+    describeApplication();
+    QGuiApplication::setApplicationDisplayName(u"Fast-Chat"_s);
+    QGuiApplication::setDesktopFileName(u"fastchat"_s);
+
+    Options cli;
+    cli.parser.process(app);
 
     ChatClientOptions options;
-    if (parser.isSet(server)) {
-        options.serverUrl = ChatClient::normalizedServerUrl(parser.value(server));
+    if (cli.parser.isSet(cli.server)) {
+        options.serverUrl = ChatClient::normalizedServerUrl(cli.parser.value(cli.server));
         if (!options.serverUrl.isValid()) {
             std::fprintf(stderr,
                          "fastchat-client: '%s' is not a server address (try http://host:port)\n",
-                         qPrintable(parser.value(server)));
+                         qPrintable(cli.parser.value(cli.server)));
             return 2;
         }
     }
-    options.profile = parser.value(profile);
-    applyColorScheme(parser.value(scheme));
+    options.profile = cli.parser.value(cli.profile);
+    applyColorScheme(cli.parser.value(cli.scheme));
 
     ChatClient client(options);
     DesktopNotifier notifier(&client);
