@@ -291,10 +291,24 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     QTRY_VERIFY(!search->isVisible());
     QCOMPARE(client.currentPeerId(), bob.account.id);
 
-    // Up/Down through the conversations (Alt+Up/Down anywhere).
-    QTest::keyClick(m_window, Qt::Key_Up, Qt::AltModifier);
+    // Up/Down through the conversations: in the list, and with Alt anywhere.
+    list->forceActiveFocus();
+    QTRY_VERIFY2(list->hasActiveFocus(),
+                 qPrintable(u"focus is on %1 (%2)"_s.arg(
+                         m_window->activeFocusItem() ? m_window->activeFocusItem()->objectName()
+                                                     : u"nothing"_s,
+                         m_window->activeFocusItem() ? QString::fromUtf8(
+                                 m_window->activeFocusItem()->metaObject()->className())
+                                                     : QString())));
+    QTest::keyClick(m_window, Qt::Key_Up);
     QTRY_COMPARE(client.currentPeerId(), carol.account.id);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->title(), u"Fast-Chat"_s, waitMs);
+    QVERIFY(list->hasActiveFocus()); // still walking the list
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTRY_COMPARE(client.currentPeerId(), bob.account.id);
+    composer->forceActiveFocus();
+    QTest::keyClick(m_window, Qt::Key_Up, Qt::AltModifier);
+    QTRY_COMPARE(client.currentPeerId(), carol.account.id);
     QTest::keyClick(m_window, Qt::Key_Down, Qt::AltModifier);
     QTRY_COMPARE(client.currentPeerId(), bob.account.id);
 

@@ -104,7 +104,13 @@ Rectangle {
         target: ChatClient
         function onCurrentPeerChanged() {
             messages.positionViewAtBeginning()
-            if (ChatClient.currentPeerId !== 0)
+            // Ready to write, unless the user is walking the list with Up/Down.
+            let inList = false
+            for (let item = pane.Window.activeFocusItem; item; item = item.parent) {
+                if (item.objectName === "conversationList")
+                    inList = true
+            }
+            if (ChatClient.currentPeerId !== 0 && !inList)
                 composer.focusInput()
         }
     }
