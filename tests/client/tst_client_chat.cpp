@@ -53,6 +53,8 @@ private Q_SLOTS:
     void refusedMessageIsMarkedFailed();
     void wrongPasswordIsExplained_data() { addDriverRows(); }
     void wrongPasswordIsExplained();
+    void unsentMessageSurvivesRestart_data() { addDriverRows(); }
+    void unsentMessageSurvivesRestart();
     void draftSurvivesRestart_data() { addDriverRows(); }
     void draftSurvivesRestart();
     void newChatStartsFromUserSearch_data() { addDriverRows(); }
@@ -618,6 +620,47 @@ void ClientChatTest::newChatStartsFromUserSearch()
                                                ConversationListModel::LastMessageStatusRole)
                                       .toInt(),
                               int(MessageStatus::Sent), waitMs);
+}
+
+void ClientChatTest::unsentMessageSurvivesRestart()
+{
+    TestServer server;
+    TestUser alice, bob;
+    const QString problem = setUp(server, alice, bob);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    MessageListModel *view = alice.open(bob.account.id);
+    QVERIFY(alice->sendMessage(u"first"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::StatusRole).toInt(),
+                              int(MessageStatus::Sent), waitMs);
+
+    // Offline: written, queued, and then the app quits.
+    bob.reset();
+    server.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(alice->isReconnecting(), waitMs);
+    QVERIFY(alice->sendMessage(u"written while offline"_s));
+    QCOMPARE(roleAt(view, 0, MessageListModel::StatusRole).toInt(), int(MessageStatus::Sending));
+    alice.reset();
+
+    // Next start, the server is back: the message shows as sending at once, then goes out once.
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    signIn(alice, server, m_data.path());
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_COMPARE_WITH_TIMEOUT(conversationRole(alice.client.get(), bob.account.id,
+                                               ConversationListModel::LastMessageRole)
+                                      .toString(),
+                              u"written while offline"_s, waitMs);
+    view = alice.open(bob.account.id);
+    QTRY_COMPARE_WITH_TIMEOUT(countContent(view, u"written while offline"_s), 1, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, rowOfContent(view, u"written while offline"_s),
+                                     MessageListModel::StatusRole)
+                                      .toInt(),
+                              int(MessageStatus::Sent), waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(alice->socket()->outbox().isEmpty(), waitMs);
+    QCOMPARE(countContent(view, u"first"_s), 1);
+    QCOMPARE(server.countStored(server.accessToken(bob.account), alice.account.id,
+                                u"written while offline"_s),
+             1);
 }
 
 void ClientChatTest::draftSurvivesRestart()
