@@ -10,6 +10,7 @@
 #include "store/UserQueries.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <limits>
 #include <fastchat/Time.h>
 
@@ -63,6 +64,14 @@ QString AdminCommands::newPassword(bool *generated)
     return m_in.readLine();
 }
 
+bool AdminCommands::openStore(Store &store, QString *error)
+{
+    // Like serve: an SQLite database's folder is made on first use.
+    if (!m_config.database.isPostgres())
+        QDir().mkpath(QFileInfo(m_config.database.sqlitePath).absolutePath());
+    return store.open(error);
+}
+
 int AdminCommands::run()
 {
     if (m_config.command == u"user")
@@ -95,7 +104,7 @@ int AdminCommands::user()
 
     Store store(m_config.database);
     QString error;
-    if (!store.open(&error)) {
+    if (!openStore(store, &error)) {
         m_err << "fastchat-server: " << error << "\n";
         return ServerConfig::Failure;
     }
@@ -185,7 +194,7 @@ int AdminCommands::sessions()
         return usage(u"usage: fastchat-server sessions revoke USER"_s);
     Store store(m_config.database);
     QString error;
-    if (!store.open(&error)) {
+    if (!openStore(store, &error)) {
         m_err << "fastchat-server: " << error << "\n";
         return ServerConfig::Failure;
     }
@@ -215,6 +224,11 @@ int AdminCommands::configCheck()
           << "secret_file: " << m_config.secretFile << "\n";
     for (const QString &source : m_config.sources)
         m_out << "  (" << source << ")\n";
+    if (!m_config.database.isPostgres() && !QFileInfo(m_config.database.sqlitePath).absoluteDir().exists()) {
+        m_out << "schema version: none yet (the data folder is created on first start)\n"
+              << "configuration OK\n";
+        return ServerConfig::Ok;
+    }
     SqlSession session(m_config.database, u"fastchat-config-check"_s);
     QString error;
     if (!session.ensureOpen(&error)) {

@@ -11,6 +11,8 @@
 
 namespace fastchat::server {
 
+class Store;
+
 class AdminCommands
 {
 public:
@@ -22,6 +24,7 @@ private:
     int sessions();
     int configCheck();
     int usage(const QString &message);
+    bool openStore(Store &store, QString *error);
     // A password from stdin (--password-stdin) or a generated one, printed for the admin.
     QString newPassword(bool *generated);
 

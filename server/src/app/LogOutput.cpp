@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -38,10 +39,23 @@ void jsonHandler(QtMsgType type, const QMessageLogContext &context, const QStrin
         std::abort();
 }
 
+QLoggingCategory::CategoryFilter previousFilter = nullptr;
+
+// Qt's own HTTP server logs whole request URLs at debug level, and a seed client puts
+// its token in the /ws URL: that category never logs debug, whatever the rules say.
+void withoutUrlLogging(QLoggingCategory *category)
+{
+    if (previousFilter)
+        previousFilter(category);
+    if (qstrncmp(category->categoryName(), "qt.httpserver", 13) == 0)
+        category->setEnabled(QtDebugMsg, false);
+}
+
 } // namespace
 
 void install(ServerConfig::LogFormat format)
 {
+    previousFilter = QLoggingCategory::installFilter(withoutUrlLogging);
     if (format == ServerConfig::LogFormat::Json) {
         qInstallMessageHandler(jsonHandler);
         return;

@@ -34,6 +34,7 @@
 #include <QTcpServer>
 #include <QTimer>
 #include <QUrlQuery>
+#include <QUuid>
 #include <QWebSocket>
 
 using namespace Qt::StringLiterals;
@@ -51,9 +52,10 @@ ServerApp::ServerApp(const ServerConfig &config, QObject *parent) : QObject(pare
 
 ServerApp::~ServerApp()
 {
-    // The HTTP server and the hub go first, so no callback reaches a store that is gone.
-    m_http.reset();
+    // The hub (and its connections) first, then the HTTP server: a socket destroyed while
+    // its connection still listens would report a user offline to a closing store.
     m_hub.reset();
+    m_http.reset();
     if (m_store)
         m_store->close();
 }
@@ -124,7 +126,10 @@ bool ServerApp::start(QString *error)
         m_bus = std::make_unique<LocalEventBus>();
     }
     m_hub = std::make_unique<Hub>(*m_bus, *m_metrics);
-    m_presence = std::make_unique<Presence>(*m_store, *m_hub);
+    m_presence = std::make_unique<Presence>(*m_store, *m_hub, *m_bus,
+                                            cluster ? QUuid::createUuid().toString(QUuid::WithoutBraces) : QString());
+    if (cluster && !m_presence->joinCluster(error))
+        return false;
     m_typing = std::make_unique<TypingTracker>(*m_hub);
     m_chat = std::make_unique<ChatService>(*m_store, *m_hub, *m_presence, *m_typing, *m_metrics);
     m_sessions = std::make_unique<SessionService>(*m_store, *m_auth, *m_hub, *m_bus);
@@ -212,7 +217,8 @@ void ServerApp::accept(std::unique_ptr<QWebSocket> socket)
         socket.release()->deleteLater();
         return;
     }
-    auto *connection = new Connection(std::move(socket), m_hub->nextConnectionId(), *auth);
+    QPointer<QTcpSocket> transport = m_http->takeUpgradedSocket(socket->peerAddress(), socket->peerPort());
+    auto *connection = new Connection(std::move(socket), transport, m_hub->nextConnectionId(), *auth);
     connect(connection, &Connection::textReceived, m_frames.get(), &FrameHandler::handle);
     m_hub->add(connection);
     bool ok = false;
@@ -227,6 +233,7 @@ void ServerApp::stop()
         return;
     m_stopping = true;
     qCInfo(lcServer) << "stopping: no new connections; closing sockets with 1001";
+    const bool hadConnections = m_hub && m_hub->connectionCount() > 0;
     if (m_http) {
         for (QTcpServer *server : m_http->servers())
             server->close();
@@ -234,7 +241,12 @@ void ServerApp::stop()
     }
     // Let the close frames go out, then finish every store job already queued: a
     // message that was received is stored even if its ack can no longer be sent.
-    QTimer::singleShot(m_hub && m_hub->connectionCount() ? 500 : 0, this, [this] {
+    // In a cluster the users' offline events go out through the database: give them time.
+    const bool cluster = m_config.cluster == ServerConfig::Cluster::Postgres;
+    // (A closing socket may leave the hub before its close frame has been written.)
+    QTimer::singleShot(hadConnections ? (cluster ? 1500 : 500) : 0, this, [this] {
+        if (m_presence)
+            m_presence->leaveCluster();
         if (m_store)
             m_store->close();
         qCInfo(lcServer) << "stopped";

@@ -20,7 +20,9 @@ class PostgresBusWorker : public QObject
     Q_OBJECT
 public:
     explicit PostgresBusWorker(const DatabaseConfig &config)
-        : m_session(config, u"fastchat-bus"_s), m_health(this) // a child: it moves to the bus thread too
+        : m_session(config, u"fastchat-bus-listen"_s),
+          m_publisher(config, u"fastchat-bus-notify"_s),
+          m_health(this) // a child: it moves to the bus thread too
     {
     }
 
@@ -46,9 +48,14 @@ public:
         return true;
     }
 
+    // NOTIFY goes out on a connection of its own: libpq would read a notification that
+    // arrives with a query's answer on the listening connection without QPSQL noticing,
+    // and it would wait there until the next unrelated traffic.
     void notify(const QByteArray &payload)
     {
-        if (!m_session.execPrepared("fc_notify", "SELECT pg_notify($1, $2)",
+        if (!m_publisher.ensureOpen())
+            qCWarning(lcHub) << "cluster NOTIFY: no connection";
+        else if (!m_publisher.execPrepared("fc_notify", "SELECT pg_notify($1, $2)",
                                     {QByteArray(PostgresEventBus::channel), payload}))
             qCWarning(lcHub) << "cluster NOTIFY failed:" << m_session.lastError().message;
     }
@@ -82,13 +89,15 @@ private:
     {
         if (m_session.ping())
             return;
+        // The connection is gone; so is the LISTEN.
         qCWarning(lcHub) << "the cluster listener lost its connection; reconnecting";
         QString error;
         if (connectAndListen(&error))
             reset();
     }
 
-    SqlSession m_session;
+    SqlSession m_session; // LISTEN only
+    SqlSession m_publisher;
     QTimer m_health;
 };
 

@@ -73,7 +73,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     qCDebug(lcHttp) << method << path;
 
     if (path == u"/ws")
-        return handleUpgrade(request, HttpResponder(this, &request, socket, &m_metrics, method, u"/ws"_s));
+        return handleUpgrade(request, socket, HttpResponder(this, &request, socket, &m_metrics, method, u"/ws"_s));
 
     // Labelled by route pattern (bounded), or "other" for paths that match none.
     const QStringList segments = splitPath(path);
@@ -126,7 +126,22 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     return false;
 }
 
-bool HttpServer::handleUpgrade(const QHttpServerRequest &request, const HttpResponder &responder)
+QPointer<QTcpSocket> HttpServer::takeUpgradedSocket(const QHostAddress &peer, quint16 port)
+{
+    QPointer<QTcpSocket> found;
+    m_upgrading.removeIf([&](const QPointer<QTcpSocket> &s) {
+        if (!s)
+            return true; // gone before its handshake finished
+        if (s->peerPort() == port && s->peerAddress() == peer) {
+            found = s;
+            return true;
+        }
+        return false;
+    });
+    return found;
+}
+
+bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket, const HttpResponder &responder)
 {
     const bool upgrade = request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
     if (!upgrade) {
@@ -153,6 +168,7 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, const HttpResp
         m_refusedUpgrade = true;
         return false;
     }
+    m_upgrading.append(socket);
     return true;
 }
 

@@ -10,6 +10,8 @@
 
 #include <QAbstractHttpServer>
 #include <QHttpServerResponder>
+#include <QPointer>
+#include <QTcpSocket>
 #include <functional>
 
 class QWebSocket;
@@ -37,6 +39,10 @@ public:
     // Routes are tried in the order they were added.
     void route(const QByteArray &method, const QString &pattern, Access access, Handler handler);
 
+    // The TCP socket under an upgraded WebSocket (QWebSocket does not expose it), found
+    // by the peer's address and port. A clean close needs it: see Connection::close().
+    QPointer<QTcpSocket> takeUpgradedSocket(const QHostAddress &peer, quint16 port);
+
     static QHttpServerResponder responderFor(const QHttpServerRequest &request, QTcpSocket *socket)
     {
         return makeResponder(request, socket);
@@ -55,7 +61,7 @@ private:
         Access access;
         Handler handler;
     };
-    bool handleUpgrade(const QHttpServerRequest &request, const HttpResponder &responder);
+    bool handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket, const HttpResponder &responder);
     static bool matches(const Route &route, const QStringList &segments, QList<qint64> *ids);
 
     Authenticator &m_auth;
@@ -63,6 +69,7 @@ private:
     QStringList m_allowedOrigins;
     QList<Route> m_routes;
     bool m_refusedUpgrade = false;
+    QList<QPointer<QTcpSocket>> m_upgrading;
 };
 
 } // namespace fastchat::server

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
+#include <sys/socket.h>
 #include <fastchat/Envelope.h>
 #include <fastchat/Frames.h>
 
@@ -18,14 +19,20 @@ namespace {
 constexpr qsizetype maxTrackedLiveIds = 4096;
 }
 
-Connection::Connection(std::unique_ptr<QWebSocket> socket, quint64 id, const AuthContext &auth,
-                       QObject *parent)
-    : QObject(parent), m_socket(std::move(socket)), m_id(id), m_auth(auth)
+Connection::Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport, quint64 id,
+                       const AuthContext &auth, QObject *parent)
+    : QObject(parent), m_socket(std::move(socket)), m_transport(std::move(transport)), m_id(id), m_auth(auth)
 {
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
-            [this](const QString &text) { emit textReceived(this, text); });
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
-            [this](const QByteArray &data) { emit textReceived(this, QString::fromUtf8(data)); });
+    // Frames that arrive after we began to close are not acted on (the client re-sends
+    // what it did not get an ack for, after it reconnects).
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        if (!m_closing)
+            emit textReceived(this, text);
+    });
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
+        if (!m_closing)
+            emit textReceived(this, QString::fromUtf8(data));
+    });
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Connection::onDisconnected);
 }
 
@@ -47,9 +54,13 @@ void Connection::onDisconnected()
 
 void Connection::close(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    if (!m_open)
+    if (!m_open || m_closing)
         return;
-    m_socket->close(code, reason);
+    m_closing = true;
+    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
+        sendCloseFrame(code, reason);
+    else
+        m_socket->close(code, reason);
     // Abort if the peer never answers the close handshake.
     QTimer::singleShot(5000, m_socket.get(), [s = m_socket.get()] {
         if (s->state() != QAbstractSocket::UnconnectedState)
@@ -57,9 +68,34 @@ void Connection::close(QWebSocketProtocol::CloseCode code, const QString &reason
     });
 }
 
+// QWebSocket::close() closes the TCP socket right after its close frame. A client that
+// is still sending then meets unread data at our end, the kernel answers with a reset,
+// and the reset can destroy the close frame before the client reads it: it sees an
+// abnormal closure instead of our code. So the close frame is written here, the sending
+// half of the connection is shut once it is out, and the client's own close frame (or
+// its end of the connection) finishes the closing handshake as RFC 6455 describes.
+void Connection::sendCloseFrame(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    const QByteArray reasonUtf8 = reason.toUtf8().left(123);
+    QByteArray frame;
+    frame += char(0x88); // FIN + close; a server's frames are not masked
+    frame += char(2 + reasonUtf8.size());
+    frame += char(quint16(code) >> 8);
+    frame += char(quint16(code) & 0xff);
+    frame += reasonUtf8;
+    m_transport->write(frame);
+    const auto shutWhenSent = [transport = m_transport] {
+        if (transport && transport->bytesToWrite() == 0 && transport->state() == QAbstractSocket::ConnectedState)
+            ::shutdown(int(transport->socketDescriptor()), SHUT_WR);
+    };
+    connect(m_transport, &QTcpSocket::bytesWritten, this, shutWhenSent);
+    m_transport->flush();
+    shutWhenSent();
+}
+
 void Connection::sendText(const QString &frame)
 {
-    if (!m_open)
+    if (!m_open || m_closing)
         return;
     if (m_socket->bytesToWrite() > maxBufferedBytes) {
         qCWarning(lcWs) << "connection" << m_id << "of user" << userId()

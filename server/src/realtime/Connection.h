@@ -8,6 +8,8 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QSet>
 #include <QWebSocket>
 #include <fastchat/FrameType.h>
@@ -27,14 +29,15 @@ public:
     // than making the server buffer without bound.
     static constexpr qint64 maxBufferedBytes = 8 * 1024 * 1024;
 
-    Connection(std::unique_ptr<QWebSocket> socket, quint64 id, const AuthContext &auth,
-               QObject *parent = nullptr);
+    // `transport`: the TCP socket under `socket`, for a clean close (may be null).
+    Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport, quint64 id,
+               const AuthContext &auth, QObject *parent = nullptr);
     ~Connection() override;
 
     quint64 id() const { return m_id; }
     qint64 userId() const { return m_auth.userId; }
     const QString &sessionId() const { return m_auth.sessionId; }
-    bool isOpen() const { return m_open; }
+    bool isOpen() const { return m_open && !m_closing; }
     // Token bucket for chat messages: `perSecond`, with bursts of twice that.
     bool takeMessageToken(int perSecond);
 
@@ -61,7 +64,11 @@ private:
     void sendText(const QString &frame);
     void onDisconnected();
 
+    void sendCloseFrame(QWebSocketProtocol::CloseCode code, const QString &reason);
+
     std::unique_ptr<QWebSocket> m_socket;
+    QPointer<QTcpSocket> m_transport;
+    bool m_closing = false;
     quint64 m_id;
     AuthContext m_auth;
     bool m_open = true;

@@ -100,6 +100,22 @@ const QList<Migration> &migrations()
                  " at BIGINT NOT NULL)"_s,
                  u"CREATE INDEX revocations_at ON revocations (at)"_s,
          }},
+        {3,
+         "nodes and presence: who is online across a cluster",
+         {
+                 // A node's heartbeat; a node silent for long is dead and its presence
+                 // rows are removed by the others.
+                 u"CREATE TABLE nodes ("
+                 " id TEXT PRIMARY KEY,"
+                 " started_at BIGINT NOT NULL,"
+                 " heartbeat_at BIGINT NOT NULL)"_s,
+                 // One row per user per node holding at least one of their sockets.
+                 u"CREATE TABLE presence ("
+                 " node_id TEXT NOT NULL,"
+                 " user_id BIGINT NOT NULL,"
+                 " PRIMARY KEY (node_id, user_id))"_s,
+                 u"CREATE INDEX presence_user ON presence (user_id)"_s,
+         }},
     };
     return list;
 }

@@ -93,7 +93,7 @@ Result<QList<QString>> revokeAllOf(SqlSession &s, qint64 userId, const QString &
     if (!s.begin())
         return s.lastError();
     QSqlQuery &q = s.prepared(
-            u"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ?"
+            u"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> COALESCE(?, '')"
             " AND revoked_at IS NULL RETURNING id"_s);
     q.addBindValue(now);
     q.addBindValue(userId);

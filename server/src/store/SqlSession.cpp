@@ -66,6 +66,9 @@ void SqlSession::configureConnection()
 {
     if (m_config.isPostgres()) {
         execDirect(u"SET TIME ZONE 'UTC'"_s);
+        // libpq prints notices ("relation ... already exists, skipping") straight to
+        // stderr, past our log format: only warnings and errors are of interest.
+        execDirect(u"SET client_min_messages TO warning"_s);
         return;
     }
     // WAL lets the reader thread read while the writer writes; FULL makes every commit

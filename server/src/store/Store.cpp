@@ -66,6 +66,8 @@ void Store::writeMessage(qint64 senderId, const NewMessage &draft, quint64 fromC
     p.senderId = senderId;
     p.draft = draft;
     p.fromConnection = fromConnection;
+    if (!m_writer)
+        return;
     p.done = [this, done = std::move(done)](Result<StoredMessage> result) {
         QMetaObject::invokeMethod(
                 this, [done, result = std::move(result)]() mutable { done(std::move(result)); },

@@ -35,15 +35,18 @@ public:
     void close();
     const DatabaseConfig &config() const { return m_config; }
 
+    // After close(), jobs are dropped (a socket closing during shutdown may still ask).
     template <typename T>
     void read(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
     {
-        m_reader->post(wrap<T>(std::move(job), std::move(done)));
+        if (m_reader)
+            m_reader->post(wrap<T>(std::move(job), std::move(done)));
     }
     template <typename T>
     void write(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
     {
-        m_writer->post(wrap<T>(std::move(job), std::move(done)));
+        if (m_writer)
+            m_writer->post(wrap<T>(std::move(job), std::move(done)));
     }
     // Blocks until the reader thread has run `job`: for start-up only, never while serving.
     template <typename T>

@@ -193,7 +193,18 @@ Result<Done> setDisabled(SqlSession &s, qint64 id, bool disabled)
         s.rollback();
         return notFound(u"user not found"_s);
     }
-    if ((disabled && !SessionQueries::logRevocation(s, QString(), id, now)) || !s.commit()) {
+    if (disabled) {
+        // Every session ends: enabling the account again does not bring them back.
+        QSqlQuery &sessions = s.prepared(
+                u"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"_s);
+        sessions.addBindValue(now);
+        sessions.addBindValue(id);
+        if (!s.exec(sessions) || !SessionQueries::logRevocation(s, QString(), id, now)) {
+            s.rollback();
+            return s.lastError();
+        }
+    }
+    if (!s.commit()) {
         s.rollback();
         return s.lastError();
     }
