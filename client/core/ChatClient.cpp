@@ -100,6 +100,7 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     });
     connect(&m_syncRetry, &QTimer::timeout, &m_countdown, &QTimer::stop);
     connect(m_socket, &SocketClient::nextAttemptChanged, this, &ChatClient::connectionChanged);
+    connect(this, &ChatClient::connectionChanged, this, &ChatClient::currentPeerStatusChanged);
     m_countdown.setInterval(1s);
     connect(&m_countdown, &QTimer::timeout, this, &ChatClient::connectionChanged);
     connect(m_socket, &SocketClient::messageReceived, this, &ChatClient::onMessage);
@@ -1110,6 +1111,8 @@ QString ChatClient::currentPeerStatus() const
 {
     if (!m_current)
         return {};
+    if (connectionState() != Online)
+        return u"waiting for the connection…"_s; // what we knew may be stale
     if (currentPeerTyping())
         return u"typing…"_s;
     const auto peer = m_conversations->peer(m_current);

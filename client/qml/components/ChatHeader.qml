@@ -25,7 +25,7 @@ Rectangle {
             initial: ChatClient.currentPeerName.length > 0 ? ChatClient.currentPeerName.charAt(0).toUpperCase() : ""
             hue: ChatClient.currentPeerHue
             online: ChatClient.currentPeerOnline
-            showPresence: true
+            showPresence: ChatClient.connectionState === ChatClient.Online
         }
 
         ColumnLayout {
@@ -44,7 +44,8 @@ Rectangle {
                 objectName: "peerStatus"
                 Layout.fillWidth: true
                 text: ChatClient.currentPeerStatus
-                color: ChatClient.currentPeerTyping || ChatClient.currentPeerOnline ? Theme.accent : Theme.subtleText
+                color: ChatClient.connectionState === ChatClient.Online
+                       && (ChatClient.currentPeerTyping || ChatClient.currentPeerOnline) ? Theme.accent : Theme.subtleText
                 font.italic: ChatClient.currentPeerTyping
                 font.pointSize: Theme.smallFontSize
                 elide: Text.ElideRight

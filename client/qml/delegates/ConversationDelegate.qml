@@ -41,7 +41,8 @@ ItemDelegate {
             initial: delegate.avatarInitial
             hue: delegate.avatarHue
             online: delegate.online
-            showPresence: true
+            // Presence is only known while connected.
+            showPresence: ChatClient.connectionState === ChatClient.Online
         }
 
         ColumnLayout {

@@ -69,7 +69,11 @@ Item {
             const badge = findWhere(row, (i) => i.objectName === "unreadBadge")
             compare(badge.visible, true)
             compare(badge.count, 3)
-            compare(findWhere(row, (i) => i.objectName === "onlineDot").visible, true)
+            const avatar = findWhere(row, (i) => i.initial === "B")
+            compare(avatar.online, true)
+            // Presence is only shown while connected (this test has no server).
+            compare(ChatClient.connectionState, ChatClient.Offline)
+            compare(findWhere(row, (i) => i.objectName === "onlineDot").visible, false)
         }
 
         function test_conversationRowShowsTypingInsteadOfThePreview() {
