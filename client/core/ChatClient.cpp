@@ -2,29 +2,27 @@
 #include "ChatClient.h"
 
 #include "ApiClient.h"
+#include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
 #include "Format.h"
 #include "KeyStore.h"
 #include "Logging.h"
 #include "MessageListModel.h"
+#include "MessageModels.h"
+#include "Outbox.h"
+#include "PeerTyping.h"
 #include "Session.h"
 #include "SocketClient.h"
 #include "TypingNotifier.h"
+#include "UserDirectory.h"
 #include "UserSearchModel.h"
+#include "Validation.h"
 
-#include <QCryptographicHash>
-#include <QDir>
 #include <QFile>
 #include <QJSEngine>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QPointer>
 #include <QQmlEngine>
 #include <QRegularExpression>
-#include <QSaveFile>
-#include <QSortFilterProxyModel>
-#include <QStandardPaths>
-#include <QUuid>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -35,7 +33,6 @@ namespace {
 
 QPointer<ChatClient> qmlInstance;
 
-constexpr qint64 typingTimeoutMs = 7000; // the server sends "false" after 6 s itself
 constexpr int maxSyncDelayMs = 30000;
 
 } // namespace
@@ -45,6 +42,7 @@ const QUrl ChatClient::defaultServerUrl(u"http://127.0.0.1:8080"_s);
 ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_profile(options.dataDir, options.profile)
     , m_api(new ApiClient(this))
     , m_keys(new KeyStore(this))
     , m_session(new Session(m_api, m_keys, this))
@@ -52,23 +50,18 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     , m_typing(new TypingNotifier(
               [this](qint64 peer, bool typing) { m_socket->sendTyping(peer, typing); }, this))
     , m_cache(std::make_unique<LocalCache>())
+    , m_outbox(std::make_unique<Outbox>(m_socket, m_cache.get()))
+    , m_models(new MessageModels(m_api, m_cache.get(), m_outbox.get(), this))
+    , m_users(new UserDirectory(m_api, this))
+    , m_peerTyping(new PeerTyping(this))
     , m_conversations(new ConversationListModel(this))
     , m_search(new UserSearchModel(this))
-    , m_visible(new QSortFilterProxyModel(this))
+    , m_visible(new ConversationFilterModel(m_conversations, this))
 {
-    m_visible->setSourceModel(m_conversations);
-    m_visible->setFilterRole(ConversationListModel::PeerNameRole);
-    m_visible->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    const auto rowMayHaveChanged = [this] { Q_EMIT currentConversationRowChanged(); };
-    connect(m_visible, &QAbstractItemModel::rowsInserted, this, rowMayHaveChanged);
-    connect(m_visible, &QAbstractItemModel::rowsRemoved, this, rowMayHaveChanged);
-    connect(m_visible, &QAbstractItemModel::rowsMoved, this, rowMayHaveChanged);
-    connect(m_visible, &QAbstractItemModel::modelReset, this, rowMayHaveChanged);
-    connect(m_visible, &QAbstractItemModel::layoutChanged, this, rowMayHaveChanged);
+    connect(m_visible, &ConversationFilterModel::rowsShifted, this,
+            &ChatClient::currentConversationRowChanged);
     connect(this, &ChatClient::currentPeerChanged, this,
             &ChatClient::currentConversationRowChanged);
-    if (m_options.profile.isEmpty())
-        m_options.profile = u"default"_s;
     m_api->setTokenProvider(m_session);
     setServerUrl(m_options.serverUrl.isValid() ? m_options.serverUrl : defaultServerUrl);
 
@@ -81,8 +74,26 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
         if (user.id == m_me.id && user.username != m_me.username) {
             m_me = user;
             Q_EMIT currentUserChanged();
-            saveProfile();
+            m_profile.save(m_serverUrl, m_me);
         }
+    });
+
+    connect(m_users, &UserDirectory::remembered, this,
+            [this](const User &user) { m_cache->saveUser(user); });
+    connect(m_users, &UserDirectory::fetched, this, [this](const User &user) {
+        m_conversations->updatePeer(user);
+        persistConversation(user.id);
+        if (user.id == m_current)
+            Q_EMIT currentPeerChanged();
+    });
+    connect(m_models, &MessageModels::latestLoaded, this, [this](qint64 peerId) {
+        if (peerId == m_current)
+            scheduleMarkRead();
+    });
+    connect(m_peerTyping, &PeerTyping::changed, this, [this](qint64 peerId, bool typing) {
+        m_conversations->setTyping(peerId, typing);
+        if (peerId == m_current)
+            Q_EMIT currentPeerStatusChanged();
     });
 
     connect(m_socket, &SocketClient::stateChanged, this, [this] {
@@ -90,12 +101,8 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
             m_countdown.start();
         else
             m_countdown.stop();
-        if (m_socket->state() < SocketClient::State::Resuming) {
-            // Without a connection nobody's "typing…" can be trusted (no "false" will come).
-            const auto typing = m_typingUntil.keys();
-            for (qint64 peer : typing)
-                setPeerTyping(peer, false);
-        }
+        if (m_socket->state() < SocketClient::State::Resuming)
+            m_peerTyping->clear(); // without a connection no "false" will come
         Q_EMIT connectionChanged();
     });
     connect(&m_syncRetry, &QTimer::timeout, &m_countdown, &QTimer::stop);
@@ -138,15 +145,13 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
                                    return;
                                if (result.ok()) {
                                    for (const User &u : *result.value)
-                                       m_users.insert(u.id, u);
+                                       m_users->remember(u);
                                }
                                done(result.ok(), result.value.value_or(QList<User>()),
                                     result.error.message);
                            });
     });
 
-    m_typingSweep.setInterval(1s);
-    connect(&m_typingSweep, &QTimer::timeout, this, &ChatClient::sweepTyping);
     m_markRead.setSingleShot(true);
     m_markRead.setInterval(150ms);
     connect(&m_markRead, &QTimer::timeout, this, &ChatClient::markCurrentRead);
@@ -190,60 +195,18 @@ QString ChatClient::version() const
 
 // ---- sign-in and sign-out ---------------------------------------------------------------
 
-QString ChatClient::profileDir() const
-{
-    QString base = m_options.dataDir;
-    if (base.isEmpty())
-        base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(base).filePath(m_options.profile);
-}
-
-QString ChatClient::cacheFile(qint64 userId) const
-{
-    const QByteArray server = QCryptographicHash::hash(m_serverUrl.toString().toUtf8(),
-                                                       QCryptographicHash::Sha1)
-                                      .toHex()
-                                      .left(10);
-    return QDir(profileDir())
-            .filePath(u"cache-%1-%2.sqlite"_s.arg(QString::fromLatin1(server)).arg(userId));
-}
-
 QString ChatClient::keychainKey() const
 {
-    return u"%1/%2"_s.arg(m_options.profile, m_serverUrl.toString());
-}
-
-void ChatClient::loadProfile()
-{
-    QFile file(QDir(profileDir()).filePath(u"profile.json"_s));
-    if (!file.open(QIODevice::ReadOnly))
-        return;
-    const QJsonObject profile = QJsonDocument::fromJson(file.readAll()).object();
-    const QUrl server(profile.value(u"server_url").toString());
-    if (!m_options.serverUrl.isValid() && server.isValid())
-        setServerUrl(server);
-    const auto user = User::fromJson(profile.value(u"user").toObject());
-    if (user && server == m_serverUrl)
-        m_savedUser = user.value();
-}
-
-void ChatClient::saveProfile()
-{
-    // Who signed in last and where: nothing secret (the refresh token is in the keychain).
-    QDir().mkpath(profileDir());
-    QSaveFile file(QDir(profileDir()).filePath(u"profile.json"_s));
-    if (!file.open(QIODevice::WriteOnly))
-        return;
-    QJsonObject profile{{u"server_url"_s, m_serverUrl.toString()}};
-    if (m_me.id)
-        profile.insert(u"user"_s, QJsonObject{{u"id"_s, m_me.id}, {u"username"_s, m_me.username}});
-    file.write(QJsonDocument(profile).toJson());
-    file.commit();
+    return m_profile.keychainKey(m_serverUrl);
 }
 
 void ChatClient::start()
 {
-    loadProfile();
+    const Profile::Saved saved = m_profile.load();
+    if (!m_options.serverUrl.isValid() && saved.server.isValid())
+        setServerUrl(saved.server);
+    if (saved.server == m_serverUrl)
+        m_savedUser = saved.user;
     if (!m_options.useKeychain || m_savedUser.id == 0)
         return;
     setRestoring(true);
@@ -353,34 +316,26 @@ void ChatClient::enterSignedIn(const User &me)
     ++m_generation;
     m_me = me;
     m_conversations->setMe(me.id);
+    m_models->reset(me.id);
     m_search->setExcludedUser(me.id);
-    saveProfile();
+    m_profile.save(m_serverUrl, m_me);
 
     QString error;
-    if (!m_cache->open(cacheFile(me.id), &error))
+    if (!m_cache->open(m_profile.cacheFile(m_serverUrl, me.id), &error))
         qCWarning(lcCache) << "working without a cache:" << error;
-    m_users = m_cache->users();
+    m_users->load(m_cache->users());
     m_drafts = m_cache->drafts();
     m_conversations->load(m_cache->conversations());
     m_socket->setServerUrl(m_serverUrl);
     m_socket->setLastMessageId(m_cache->lastMessageId());
     // Messages that were on their way when the app last stopped.
-    const auto outbox = m_cache->outbox();
-    for (const LocalCache::OutboxEntry &entry : outbox) {
-        m_outgoing.insert(entry.message.clientId, entry);
-        Message echo;
-        echo.senderId = me.id;
-        echo.receiverId = entry.message.receiverId;
-        echo.content = entry.message.content;
-        echo.type = entry.message.type;
-        echo.clientId = entry.message.clientId;
-        echo.timestamp = entry.createdAt;
-        m_conversations->applyLocalEcho(echo, userFor(entry.message.receiverId));
+    const auto restored = m_outbox->restore();
+    for (const Outbox::Entry &entry : restored) {
+        const qint64 peerId = entry.message.receiverId;
+        m_conversations->applyLocalEcho(Outbox::echo(entry, me.id), userFor(peerId));
         if (entry.failed)
-            m_conversations->setLastMessageStatus(entry.message.receiverId, entry.message.clientId,
+            m_conversations->setLastMessageStatus(peerId, entry.message.clientId,
                                                   MessageStatus::Failed);
-        else
-            m_socket->sendChatMessage(entry.message);
     }
 
     m_signedIn = true;
@@ -400,7 +355,6 @@ void ChatClient::leaveSignedIn(const QString &notice, bool forget)
     m_socketStarted = false;
     m_syncRetry.stop();
     m_markRead.stop();
-    m_typingSweep.stop();
     if (forget)
         m_session->end();
     const bool hadPeer = m_current != 0;
@@ -409,22 +363,18 @@ void ChatClient::leaveSignedIn(const QString &notice, bool forget)
         Q_EMIT currentPeerChanged();
         Q_EMIT currentPeerStatusChanged();
     }
-    for (MessageListModel *model : std::as_const(m_models))
-        model->deleteLater();
-    m_models.clear();
+    m_models->reset(0);
     m_conversations->clear();
     m_search->clear();
-    m_users.clear();
+    m_users->clear();
+    m_peerTyping->clear();
     m_drafts.clear();
-    m_typingUntil.clear();
     m_lastReadSent.clear();
-    m_outgoing.clear();
-    for (const NewMessage &m : m_socket->outbox())
-        m_socket->cancelMessage(m.clientId);
+    m_outbox->clear();
     m_cache->close();
     m_me = {};
     if (forget)
-        saveProfile();
+        m_profile.save(m_serverUrl, m_me);
     setNotice(notice);
     const bool was = m_signedIn;
     m_signedIn = false;
@@ -473,7 +423,7 @@ void ChatClient::syncConversations()
         qint64 newest = 0;
         for (const Conversation &c : *result.value) {
             if (c.peer)
-                rememberUser(*c.peer);
+                m_users->remember(*c.peer);
             newest = std::max(newest, c.lastMessageId);
         }
         m_conversations->sync(*result.value);
@@ -492,32 +442,11 @@ void ChatClient::syncConversations()
 
 User ChatClient::userFor(qint64 peerId)
 {
-    if (const auto it = m_users.constFind(peerId); it != m_users.cend())
-        return *it;
+    if (const auto known = m_users->find(peerId))
+        return *known;
     if (const auto peer = m_conversations->peer(peerId))
         return *peer;
-    // Someone new: a placeholder now, the name when the server tells it.
-    User placeholder;
-    placeholder.id = peerId;
-    placeholder.username = u"User %1"_s.arg(peerId);
-    m_users.insert(peerId, placeholder);
-    const quint64 generation = m_generation;
-    m_api->user(peerId, this, [this, generation](ApiResult<User> result) {
-        if (generation != m_generation || !result.ok())
-            return;
-        rememberUser(*result.value);
-        m_conversations->updatePeer(*result.value);
-        persistConversation(result.value->id);
-        if (result.value->id == m_current)
-            Q_EMIT currentPeerChanged();
-    });
-    return placeholder;
-}
-
-void ChatClient::rememberUser(const User &user)
-{
-    m_users.insert(user.id, user);
-    m_cache->saveUser(user);
+    return m_users->user(peerId); // a placeholder; the name follows
 }
 
 void ChatClient::persistConversation(qint64 peerId)
@@ -532,17 +461,17 @@ void ChatClient::onMessage(const Message &message)
     const qint64 peerId = incoming ? message.senderId : message.receiverId;
     const User peer = userFor(peerId);
     const bool reading = peerId == m_current && m_windowActive;
-    if (!incoming && !message.clientId.isEmpty() && m_outgoing.remove(message.clientId))
-        m_cache->removeOutboxEntry(message.clientId);
+    if (!incoming && !message.clientId.isEmpty())
+        m_outbox->settle(message.clientId); // its stored copy: on its way no more
     m_conversations->applyMessage(message, peer, incoming && !reading);
-    if (MessageListModel *model = m_models.value(peerId))
+    if (MessageListModel *model = m_models->find(peerId))
         model->applyMessage(message);
     m_cache->saveMessages(peerId, {message});
     m_cache->setLastMessageId(m_socket->lastMessageId());
     persistConversation(peerId);
     if (!incoming)
         return;
-    setPeerTyping(peerId, false);
+    m_peerTyping->set(peerId, false);
     if (reading)
         scheduleMarkRead();
     else if (m_socket->isOnline())
@@ -551,23 +480,17 @@ void ChatClient::onMessage(const Message &message)
 
 void ChatClient::onAck(const Ack &ack)
 {
-    const auto entry = m_outgoing.take(ack.clientId);
-    m_cache->removeOutboxEntry(ack.clientId);
-    const qint64 peerId = entry.message.receiverId;
-    if (!peerId)
+    const auto entry = m_outbox->settle(ack.clientId);
+    if (!entry)
         return; // the stored copy came first and settled it
-    MessageListModel *model = m_models.value(peerId);
-    if (model)
+    const qint64 peerId = entry->message.receiverId;
+    if (MessageListModel *model = m_models->find(peerId))
         model->applyAck(ack);
-    Message stored;
+    Message stored = Outbox::echo(*entry, m_me.id);
     stored.id = ack.id;
     stored.conversationId = ack.conversationId;
-    stored.senderId = m_me.id;
-    stored.receiverId = peerId;
-    stored.content = entry.message.content;
-    stored.type = entry.message.type;
-    stored.clientId = ack.clientId;
-    stored.timestamp = stored.createdAt = ack.timestamp.isValid() ? ack.timestamp : entry.createdAt;
+    if (ack.timestamp.isValid())
+        stored.timestamp = stored.createdAt = ack.timestamp;
     m_conversations->applyMessage(stored, userFor(peerId), false);
     m_cache->saveMessages(peerId, {stored});
     persistConversation(peerId);
@@ -575,15 +498,12 @@ void ChatClient::onAck(const Ack &ack)
 
 void ChatClient::onSendFailed(const QString &clientId, const QString &code, const QString &message)
 {
-    auto it = m_outgoing.find(clientId);
-    if (it == m_outgoing.end())
+    const auto entry = m_outbox->fail(clientId, message);
+    if (!entry)
         return;
     qCWarning(lcModels) << "the server refused message" << clientId << code << message;
-    it->failed = true;
-    it->error = message;
-    m_cache->saveOutboxEntry(*it);
-    const qint64 peerId = it->message.receiverId;
-    if (MessageListModel *model = m_models.value(peerId))
+    const qint64 peerId = entry->message.receiverId;
+    if (MessageListModel *model = m_models->find(peerId))
         model->setFailed(clientId, message);
     m_conversations->setLastMessageStatus(peerId, clientId, MessageStatus::Failed);
 }
@@ -602,21 +522,17 @@ void ChatClient::onReadReceipt(const ReadReceipt &receipt)
         return;
     const qint64 reader = receipt.readerId;
     m_conversations->markReadByPeer(reader, receipt.messageId);
-    if (MessageListModel *model = m_models.value(reader))
+    if (MessageListModel *model = m_models->find(reader))
         model->markReadUpTo(receipt.messageId, receipt.readAt);
     persistConversation(reader);
 }
 
 void ChatClient::onUserStatus(const UserStatus &status)
 {
-    if (auto it = m_users.find(status.userId); it != m_users.end()) {
-        it->isOnline = status.isOnline;
-        if (status.lastSeen.isValid())
-            it->lastSeen = status.lastSeen;
-    }
+    m_users->setPresence(status.userId, status.isOnline, status.lastSeen);
     m_conversations->setPresence(status.userId, status.isOnline, status.lastSeen);
     if (!status.isOnline)
-        setPeerTyping(status.userId, false);
+        m_peerTyping->set(status.userId, false);
     if (status.userId == m_current)
         Q_EMIT currentPeerStatusChanged();
 }
@@ -624,35 +540,7 @@ void ChatClient::onUserStatus(const UserStatus &status)
 void ChatClient::onTyping(const TypingStatus &status)
 {
     if (status.senderId && status.senderId != m_me.id)
-        setPeerTyping(status.senderId, status.isTyping);
-}
-
-void ChatClient::setPeerTyping(qint64 peerId, bool typing)
-{
-    const bool was = m_typingUntil.contains(peerId);
-    if (typing) {
-        m_typingUntil.insert(peerId, QDateTime::currentDateTimeUtc().addMSecs(typingTimeoutMs));
-        m_typingSweep.start();
-    } else {
-        m_typingUntil.remove(peerId);
-    }
-    if (was == typing)
-        return;
-    m_conversations->setTyping(peerId, typing);
-    if (peerId == m_current)
-        Q_EMIT currentPeerStatusChanged();
-}
-
-void ChatClient::sweepTyping()
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const auto typing = m_typingUntil;
-    for (auto it = typing.cbegin(); it != typing.cend(); ++it) {
-        if (it.value() <= now)
-            setPeerTyping(it.key(), false); // the "false" never came (connection lost?)
-    }
-    if (m_typingUntil.isEmpty())
-        m_typingSweep.stop();
+        m_peerTyping->set(status.senderId, status.isTyping);
 }
 
 void ChatClient::scheduleMarkRead()
@@ -664,7 +552,7 @@ void ChatClient::markCurrentRead()
 {
     if (!m_current || !m_windowActive || !m_signedIn)
         return;
-    MessageListModel *model = m_models.value(m_current);
+    MessageListModel *model = m_models->find(m_current);
     const qint64 newest = model ? model->newestIncomingId() : 0;
     if (newest <= 0 || newest <= m_lastReadSent.value(m_current))
         return;
@@ -687,64 +575,7 @@ void ChatClient::setWindowActive(bool active)
 
 MessageListModel *ChatClient::messagesWith(qint64 peerId)
 {
-    if (peerId <= 0 || !m_signedIn)
-        return nullptr;
-    if (MessageListModel *model = m_models.value(peerId))
-        return model;
-    auto *model = new MessageListModel(m_me.id, peerId, this);
-    m_models.insert(peerId, model);
-    QPointer<MessageListModel> guard(model);
-    const quint64 generation = m_generation;
-    model->setPager(
-            [this, peerId, generation](qint64 before, int limit, MessageListModel::PageDone done) {
-                m_api->history(peerId, before, limit, this,
-                               [this, peerId, done, generation](ApiResult<QList<Message>> page) {
-                                   if (generation != m_generation)
-                                       return;
-                                   if (page.ok())
-                                       m_cache->saveMessages(peerId, *page.value);
-                                   done(page.ok(), page.value.value_or(QList<Message>()),
-                                        page.error.message);
-                               });
-            });
-    model->prime(m_cache->recentMessages(peerId));
-    // Mine still on their way, oldest first so that the newest ends on top.
-    QList<LocalCache::OutboxEntry> pending;
-    for (const auto &entry : std::as_const(m_outgoing)) {
-        if (entry.message.receiverId == peerId)
-            pending.append(entry);
-    }
-    std::sort(pending.begin(), pending.end(),
-              [](const auto &a, const auto &b) { return a.createdAt < b.createdAt; });
-    for (const auto &entry : std::as_const(pending)) {
-        Message echo;
-        echo.senderId = m_me.id;
-        echo.receiverId = peerId;
-        echo.content = entry.message.content;
-        echo.type = entry.message.type;
-        echo.clientId = entry.message.clientId;
-        echo.timestamp = entry.createdAt;
-        model->addLocalEcho(echo, entry.failed ? MessageStatus::Failed : MessageStatus::Sending);
-        if (entry.failed)
-            model->setFailed(entry.message.clientId, entry.error);
-    }
-    // Then the newest page from the server.
-    m_api->history(peerId, 0, MessageListModel::pageSize, this,
-                   [this, guard, peerId, generation](ApiResult<QList<Message>> page) {
-                       if (!guard || generation != m_generation)
-                           return;
-                       if (!page.ok()) {
-                           qCInfo(lcModels) << "cannot load the history with" << peerId
-                                            << page.error.message;
-                           return;
-                       }
-                       m_cache->saveMessages(peerId, *page.value);
-                       guard->applyLatestPage(*page.value,
-                                              page.value->size() < MessageListModel::pageSize);
-                       if (peerId == m_current)
-                           scheduleMarkRead();
-                   });
-    return model;
+    return m_signedIn ? m_models->get(peerId) : nullptr;
 }
 
 void ChatClient::openConversation(qint64 peerId)
@@ -765,7 +596,7 @@ void ChatClient::openConversationWithSearchResult(int row)
     const auto user = m_search->userAt(row);
     if (!user)
         return;
-    m_users.insert(user->id, *user);
+    m_users->remember(*user);
     openConversation(user->id);
 }
 
@@ -781,13 +612,8 @@ void ChatClient::closeConversation()
 
 void ChatClient::openAdjacentConversation(int step)
 {
-    const int rows = m_visible->rowCount();
-    if (rows == 0 || step == 0)
-        return;
-    const int current = currentConversationRow();
-    int row = current < 0 ? (step > 0 ? 0 : rows - 1) : current + step;
-    row = std::clamp(row, 0, rows - 1);
-    openConversation(m_visible->index(row, 0).data(ConversationListModel::PeerIdRole).toLongLong());
+    if (const qint64 peer = m_visible->adjacentPeer(m_current, step))
+        openConversation(peer);
 }
 
 QAbstractItemModel *ChatClient::visibleConversations() const
@@ -797,26 +623,20 @@ QAbstractItemModel *ChatClient::visibleConversations() const
 
 QString ChatClient::conversationFilter() const
 {
-    return m_filter;
+    return m_visible->filter();
 }
 
 void ChatClient::setConversationFilter(const QString &filter)
 {
-    if (filter == m_filter)
+    if (filter == m_visible->filter())
         return;
-    m_filter = filter;
-    m_visible->setFilterFixedString(filter.trimmed());
+    m_visible->setFilter(filter);
     Q_EMIT conversationFilterChanged();
 }
 
 int ChatClient::currentConversationRow() const
 {
-    if (!m_current)
-        return -1;
-    const int source = m_conversations->rowOf(m_current);
-    if (source < 0)
-        return -1;
-    return m_visible->mapFromSource(m_conversations->index(source, 0)).row();
+    return m_visible->rowOfPeer(m_current);
 }
 
 bool ChatClient::sendMessage(const QString &text)
@@ -837,48 +657,32 @@ bool ChatClient::sendMessage(const QString &text)
     m_dirtyDrafts.remove(peerId);
     m_cache->saveDraft(peerId, {});
 
-    LocalCache::OutboxEntry entry;
-    entry.message.receiverId = peerId;
-    entry.message.content = content;
-    entry.message.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    entry.createdAt = QDateTime::currentDateTimeUtc();
-    m_outgoing.insert(entry.message.clientId, entry);
-    m_cache->saveOutboxEntry(entry);
-
-    Message echo;
-    echo.senderId = m_me.id;
-    echo.receiverId = peerId;
-    echo.content = content;
-    echo.clientId = entry.message.clientId;
-    echo.timestamp = entry.createdAt;
-    if (MessageListModel *model = messagesWith(peerId))
+    // The echo shows at once; the socket sends it now or after the next reconnect.
+    MessageListModel *model = messagesWith(peerId);
+    const Message echo = Outbox::echo(m_outbox->add(peerId, content), m_me.id);
+    if (model)
         model->addLocalEcho(echo);
     m_conversations->applyLocalEcho(echo, userFor(peerId));
-    m_socket->sendChatMessage(entry.message);
     return true;
 }
 
 void ChatClient::retryMessage(const QString &clientId)
 {
-    auto it = m_outgoing.find(clientId);
-    if (it == m_outgoing.end())
+    const auto entry = m_outbox->retry(clientId);
+    if (!entry)
         return;
-    it->failed = false;
-    it->error.clear();
-    m_cache->saveOutboxEntry(*it);
-    const qint64 peerId = it->message.receiverId;
-    if (MessageListModel *model = m_models.value(peerId))
+    const qint64 peerId = entry->message.receiverId;
+    if (MessageListModel *model = m_models->find(peerId))
         model->setSending(clientId);
     m_conversations->setLastMessageStatus(peerId, clientId, MessageStatus::Sending);
-    m_socket->sendChatMessage(it->message);
 }
 
 void ChatClient::discardMessage(const QString &clientId)
 {
-    const auto entry = m_outgoing.take(clientId);
-    m_cache->removeOutboxEntry(clientId);
-    m_socket->cancelMessage(clientId);
-    if (MessageListModel *model = m_models.value(entry.message.receiverId))
+    const auto entry = m_outbox->discard(clientId);
+    if (!entry)
+        return;
+    if (MessageListModel *model = m_models->find(entry->message.receiverId))
         model->removeLocal(clientId);
 }
 
@@ -914,60 +718,27 @@ void ChatClient::reconnectNow()
 
 QUrl ChatClient::normalizedServerUrl(const QString &address)
 {
-    QString text = address.trimmed();
-    if (text.isEmpty())
-        return {};
-    if (!text.contains(u"://"_s))
-        text.prepend(u"http://"_s);
-    QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty()
-        || (url.scheme() != u"http" && url.scheme() != u"https"))
-        return {};
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
-    url.setPath(path);
-    url.setQuery(QString());
-    url.setFragment(QString());
-    return url;
+    return validation::normalizedServerUrl(address);
 }
 
 QString ChatClient::serverAddressProblem(const QString &address) const
 {
-    if (address.trimmed().isEmpty())
-        return u"Enter the server's address."_s;
-    if (!normalizedServerUrl(address).isValid())
-        return u"Enter an address like http://chat.example.org:8080."_s;
-    return {};
+    return validation::serverAddressProblem(address);
 }
 
 QString ChatClient::usernameProblem(const QString &username) const
 {
-    static const QRegularExpression pattern(u"^[A-Za-z0-9_.-]{3,32}$"_s);
-    if (username.trimmed().isEmpty())
-        return u"Choose a username."_s;
-    if (!pattern.match(username.trimmed()).hasMatch())
-        return u"3 to 32 letters, digits, '_', '.' or '-'."_s;
-    return {};
+    return validation::usernameProblem(username);
 }
 
 QString ChatClient::emailProblem(const QString &email) const
 {
-    static const QRegularExpression pattern(u"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"_s);
-    if (email.trimmed().isEmpty())
-        return u"Enter your e-mail address."_s;
-    if (email.trimmed().size() > 254 || !pattern.match(email.trimmed()).hasMatch())
-        return u"Enter an address like name@example.org."_s;
-    return {};
+    return validation::emailProblem(email);
 }
 
 QString ChatClient::passwordProblem(const QString &password) const
 {
-    if (password.size() < 8)
-        return u"At least 8 characters."_s;
-    if (password.toUtf8().size() > 1024)
-        return u"At most 1024 bytes."_s;
-    return {};
+    return validation::passwordProblem(password);
 }
 
 // ---- properties -------------------------------------------------------------------------
@@ -1083,8 +854,8 @@ QString ChatClient::currentPeerName() const
 {
     if (!m_current)
         return {};
-    if (const auto it = m_users.constFind(m_current); it != m_users.cend())
-        return it->username;
+    if (const auto user = m_users->find(m_current))
+        return user->username;
     if (const auto peer = m_conversations->peer(m_current))
         return peer->username;
     return {};
@@ -1097,14 +868,20 @@ qreal ChatClient::currentPeerHue() const
 
 MessageListModel *ChatClient::messages() const
 {
-    return m_models.value(m_current);
+    return m_models->find(m_current);
 }
 
 bool ChatClient::currentPeerOnline() const
 {
     if (const auto peer = m_conversations->peer(m_current))
         return peer->isOnline;
-    return m_users.value(m_current).isOnline;
+    const auto user = m_users->find(m_current);
+    return user && user->isOnline;
+}
+
+bool ChatClient::currentPeerTyping() const
+{
+    return m_current && m_peerTyping->isTyping(m_current);
 }
 
 QString ChatClient::currentPeerStatus() const
@@ -1116,7 +893,7 @@ QString ChatClient::currentPeerStatus() const
     if (currentPeerTyping())
         return u"typing…"_s;
     const auto peer = m_conversations->peer(m_current);
-    const User user = peer ? *peer : m_users.value(m_current);
+    const User user = peer ? *peer : m_users->find(m_current).value_or(User());
     return format::presence(user.isOnline, user.lastSeen);
 }
 

@@ -10,6 +10,7 @@
 #include "LocalCache.h"
 #include "MessageListModel.h"
 #include "MessageStatus.h"
+#include "Profile.h"
 #include "UserSearchModel.h"
 
 #include <QDateTime>
@@ -28,16 +29,20 @@
 #include <memory>
 
 class QQmlEngine;
-class QSortFilterProxyModel;
 class QJSEngine;
 
 namespace fastchat::client {
 
 class ApiClient;
+class ConversationFilterModel;
 class KeyStore;
+class MessageModels;
+class Outbox;
+class PeerTyping;
 class Session;
 class SocketClient;
 class TypingNotifier;
+class UserDirectory;
 
 struct ChatClientOptions
 {
@@ -163,7 +168,7 @@ public:
     MessageListModel *messages() const;
     QString draft() const { return m_drafts.value(m_current); }
     bool currentPeerOnline() const;
-    bool currentPeerTyping() const { return m_typingUntil.contains(m_current); }
+    bool currentPeerTyping() const;
     QString currentPeerStatus() const;
     bool windowActive() const { return m_windowActive; }
     void setWindowActive(bool active);
@@ -215,35 +220,29 @@ private:
     void onUserStatus(const UserStatus &status);
     void onTyping(const TypingStatus &status);
     void onSendFailed(const QString &clientId, const QString &code, const QString &message);
-    void setPeerTyping(qint64 peerId, bool typing);
-    void sweepTyping();
     void scheduleMarkRead();
     void markCurrentRead();
     User userFor(qint64 peerId);
-    void rememberUser(const User &user);
     void persistConversation(qint64 peerId);
     void flushDrafts();
-    void loadProfile();
-    void saveProfile();
-    QString profileDir() const;
-    QString cacheFile(qint64 userId) const;
 
     ChatClientOptions m_options;
+    Profile m_profile;
     ApiClient *m_api;
     KeyStore *m_keys;
     Session *m_session;
     SocketClient *m_socket;
     TypingNotifier *m_typing;
     std::unique_ptr<LocalCache> m_cache;
+    std::unique_ptr<Outbox> m_outbox;
+    MessageModels *m_models;
+    UserDirectory *m_users;
+    PeerTyping *m_peerTyping;
     ConversationListModel *m_conversations;
     UserSearchModel *m_search;
-    QSortFilterProxyModel *m_visible;
-    QHash<qint64, MessageListModel *> m_models;
-    QHash<qint64, User> m_users;
+    ConversationFilterModel *m_visible;
     QHash<qint64, QString> m_drafts;
-    QHash<qint64, QDateTime> m_typingUntil;
     QHash<qint64, qint64> m_lastReadSent;
-    QHash<QString, LocalCache::OutboxEntry> m_outgoing; // by client_id, failed ones too
 
     QUrl m_serverUrl;
     User m_savedUser; // from the profile file: who was signed in last time
@@ -257,8 +256,6 @@ private:
     QString m_error;
     QString m_notice;
     QString m_syncError;
-    QString m_filter;
-    QTimer m_typingSweep;
     QTimer m_markRead;
     QTimer m_syncRetry;
     QTimer m_countdown;

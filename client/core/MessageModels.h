@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// Where the rows of each conversation come from (Nheko keeps this apart from the model as
+// its EventStore): one MessageListModel per peer, made on first use, filled at once from
+// the cache and the outbox, then from the server's newest page, and paged further back
+// from GET /chat/history on demand. Pages from the server go to the cache too.
+#pragma once
+
+#include <QHash>
+#include <QObject>
+
+namespace fastchat::client {
+
+class ApiClient;
+class LocalCache;
+class MessageListModel;
+class Outbox;
+
+class MessageModels : public QObject
+{
+    Q_OBJECT
+
+public:
+    MessageModels(ApiClient *api, LocalCache *cache, Outbox *outbox, QObject *parent = nullptr);
+
+    // The models belong to this user (mine/theirs); forgets the previous user's models.
+    void reset(qint64 me);
+    MessageListModel *find(qint64 peerId) const { return m_models.value(peerId); }
+    // The model, made and filled when it does not exist yet.
+    MessageListModel *get(qint64 peerId);
+
+Q_SIGNALS:
+    // The server's newest page is in (a view of it may now mark messages read).
+    void latestLoaded(qint64 peerId);
+
+private:
+    ApiClient *m_api;
+    LocalCache *m_cache;
+    Outbox *m_outbox;
+    qint64 m_me = 0;
+    QHash<qint64, MessageListModel *> m_models;
+    quint64 m_generation = 0; // answers for a previous user are dropped
+};
+
+} // namespace fastchat::client
