@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -41,10 +42,11 @@ QList<Account> prepareAccounts(const QList<QUrl> &servers, const QString &prefix
         const QUrl base = servers.at(i % servers.size());
         accounts[i].server = base;
         const QString name = u"%1-%2"_s.arg(prefix).arg(i);
-        const QByteArray reg = QJsonDocument(QJsonObject{{u"username"_s, name},
-                                                         {u"email"_s, QString(name + u"@bench.invalid"_s)},
-                                                         {u"password"_s, password}})
-                                       .toJson(QJsonDocument::Compact);
+        const QByteArray reg
+                = QJsonDocument(QJsonObject{{u"username"_s, name},
+                                            {u"email"_s, QString(name + u"@bench.invalid"_s)},
+                                            {u"password"_s, password}})
+                          .toJson(QJsonDocument::Compact);
         ++pending;
         QNetworkReply *r = net.post(jsonRequest(base.resolved(QUrl(u"/auth/register"_s))), reg);
         QObject::connect(r, &QNetworkReply::finished, &loop, [&, r, i, base, name] {
@@ -54,9 +56,10 @@ QList<Account> prepareAccounts(const QList<QUrl> &servers, const QString &prefix
                 std::fprintf(stderr, "register %s: HTTP %d\n", qPrintable(name), status);
                 ++failures;
             }
-            const QByteArray login = QJsonDocument(QJsonObject{{u"email"_s, QString(name + u"@bench.invalid"_s)},
-                                                               {u"password"_s, password}})
-                                             .toJson(QJsonDocument::Compact);
+            const QByteArray login
+                    = QJsonDocument(QJsonObject{{u"email"_s, QString(name + u"@bench.invalid"_s)},
+                                                {u"password"_s, password}})
+                              .toJson(QJsonDocument::Compact);
             QNetworkReply *l = net.post(jsonRequest(base.resolved(QUrl(u"/auth/login"_s))), login);
             QObject::connect(l, &QNetworkReply::finished, &loop, [&, l, i, name] {
                 l->deleteLater();

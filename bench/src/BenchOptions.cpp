@@ -15,19 +15,36 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             "  capacity  pairs of users, each sender keeps --inflight messages unacknowledged\n"
             "  rate      a fixed total send rate (--rate per second) over the pairs\n"
             "  sockets   open --sockets idle authenticated WebSockets and hold them\n"
+            "  history   read 50-message history pages at random places (--max-message-id)\n"
             "Latency is send-to-receive, measured in this process for every message."_s);
     p.addHelpOption();
     p.addPositionalArgument(u"mode"_s, u"capacity, rate or sockets"_s);
-    const QCommandLineOption server(u"server"_s, u"Server base URL (repeat for several nodes)."_s, u"url"_s);
-    const QCommandLineOption pairs(u"pairs"_s, u"Sender/receiver pairs (default 50)."_s, u"n"_s, u"50"_s);
-    const QCommandLineOption inflight(u"inflight"_s, u"Unacknowledged messages per sender (default 8)."_s, u"n"_s, u"8"_s);
-    const QCommandLineOption rate(u"rate"_s, u"Messages per second in rate mode (default 1000)."_s, u"n"_s, u"1000"_s);
-    const QCommandLineOption seconds(u"seconds"_s, u"Measured duration (default 15)."_s, u"s"_s, u"15"_s);
-    const QCommandLineOption warmup(u"warmup"_s, u"Unmeasured seconds first (default 2)."_s, u"s"_s, u"2"_s);
-    const QCommandLineOption sockets(u"sockets"_s, u"Sockets to hold in sockets mode (default 1000)."_s, u"n"_s, u"1000"_s);
-    const QCommandLineOption bytes(u"content-bytes"_s, u"Message size (default 64)."_s, u"n"_s, u"64"_s);
-    const QCommandLineOption prefix(u"user-prefix"_s, u"Prefix of the bench accounts (default bench)."_s, u"name"_s, u"bench"_s);
-    p.addOptions({server, pairs, inflight, rate, seconds, warmup, sockets, bytes, prefix});
+    const QCommandLineOption server(u"server"_s, u"Server base URL (repeat for several nodes)."_s,
+                                    u"url"_s);
+    const QCommandLineOption pairs(u"pairs"_s, u"Sender/receiver pairs (default 50)."_s, u"n"_s,
+                                   u"50"_s);
+    const QCommandLineOption inflight(
+            u"inflight"_s, u"Unacknowledged messages per sender (default 8)."_s, u"n"_s, u"8"_s);
+    const QCommandLineOption rate(u"rate"_s, u"Messages per second in rate mode (default 1000)."_s,
+                                  u"n"_s, u"1000"_s);
+    const QCommandLineOption seconds(u"seconds"_s, u"Measured duration (default 15)."_s, u"s"_s,
+                                     u"15"_s);
+    const QCommandLineOption warmup(u"warmup"_s, u"Unmeasured seconds first (default 2)."_s, u"s"_s,
+                                    u"2"_s);
+    const QCommandLineOption sockets(
+            u"sockets"_s, u"Sockets to hold in sockets mode (default 1000)."_s, u"n"_s, u"1000"_s);
+    const QCommandLineOption bytes(u"content-bytes"_s, u"Message size (default 64)."_s, u"n"_s,
+                                   u"64"_s);
+    const QCommandLineOption prefix(u"user-prefix"_s,
+                                    u"Prefix of the bench accounts (default bench)."_s, u"name"_s,
+                                    u"bench"_s);
+    const QCommandLineOption maxId(u"max-message-id"_s,
+                                   u"history: the highest message id (default 10000000)."_s,
+                                   u"id"_s, u"10000000"_s);
+    const QCommandLineOption concurrency(
+            u"concurrency"_s, u"history: requests in flight (default 8)."_s, u"n"_s, u"8"_s);
+    p.addOptions({server, pairs, inflight, rate, seconds, warmup, sockets, bytes, prefix, maxId,
+                  concurrency});
     if (!p.parse(arguments)) {
         *error = p.errorText();
         return std::nullopt;
@@ -44,6 +61,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         o.mode = Mode::Rate;
     else if (mode == u"sockets")
         o.mode = Mode::Sockets;
+    else if (mode == u"history")
+        o.mode = Mode::History;
     else {
         *error = u"unknown mode '%1'"_s.arg(mode);
         return std::nullopt;
@@ -68,6 +87,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
     number(warmup, &o.warmupSeconds);
     number(sockets, &o.sockets);
     number(bytes, &o.contentBytes);
+    number(concurrency, &o.concurrency);
+    o.maxMessageId = p.value(maxId).toLongLong(&ok);
     o.userPrefix = p.value(prefix);
     if (!ok) {
         *error = u"numbers must be non-negative integers"_s;

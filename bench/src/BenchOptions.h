@@ -5,22 +5,25 @@
 #include <QString>
 #include <QStringList>
 #include <QUrl>
+
 #include <optional>
 
 namespace fastchat::bench {
 
 struct BenchOptions
 {
-    enum class Mode { Capacity, Rate, Sockets };
+    enum class Mode { Capacity, Rate, Sockets, History };
     Mode mode = Mode::Capacity;
     QList<QUrl> servers; // one or more nodes; users are spread over them
     int pairs = 50;
     int inflight = 8; // capacity: messages each sender keeps unacknowledged
-    int rate = 1000; // rate: messages per second, all senders together
+    int rate = 1000;  // rate: messages per second, all senders together
     int seconds = 15;
     int warmupSeconds = 2;
     int sockets = 1000; // sockets mode
     int contentBytes = 64;
+    qint64 maxMessageId = 10000000; // history: `before` ids are drawn below this
+    int concurrency = 8;            // history: requests in flight
     QString userPrefix = QStringLiteral("bench");
     QString password = QStringLiteral("bench-password-1");
 

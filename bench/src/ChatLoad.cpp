@@ -7,6 +7,7 @@
 #include <QNetworkRequest>
 #include <QRandomGenerator>
 #include <QWebSocket>
+
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -41,7 +42,8 @@ qint64 sentAt(const QString &content)
 } // namespace
 
 ChatLoad::ChatLoad(const BenchOptions &options, const QList<Account> &accounts)
-    : m_options(options), m_accounts(accounts)
+    : m_options(options)
+    , m_accounts(accounts)
 {
     m_padding = QString(std::max(0, options.contentBytes - 24), u'x');
     // client_ids must not repeat across runs, or the server answers them as duplicates.
@@ -57,11 +59,13 @@ void ChatLoad::send(int index)
     const QJsonObject frame{
             {u"type"_s, u"chat_message"_s},
             {u"payload"_s,
-             QJsonObject{{u"receiver_id"_s, p.receiverId},
-                         {u"content"_s, QString(u"t=%1;"_s.arg(m_clock.nsecsElapsed()) + m_padding)},
-                         {u"client_id"_s, u"%1-%2-%3"_s.arg(m_runId).arg(index).arg(seq)}}},
+             QJsonObject{
+                     {u"receiver_id"_s, p.receiverId},
+                     {u"content"_s, QString(u"t=%1;"_s.arg(m_clock.nsecsElapsed()) + m_padding)},
+                     {u"client_id"_s, u"%1-%2-%3"_s.arg(m_runId).arg(index).arg(seq)}}},
     };
-    p.sender->sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    p.sender->sendTextMessage(
+            QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
     ++p.inflight;
     if (m_measuring)
         ++m_result.sent;
@@ -94,7 +98,8 @@ void ChatLoad::onReceiverFrame(const QString &text)
     // Cheap check first: only chat_message frames carry a send time.
     if (!text.contains(u"\"chat_message\""))
         return;
-    const QJsonObject payload = QJsonDocument::fromJson(text.toUtf8()).object().value(u"payload").toObject();
+    const QJsonObject payload
+            = QJsonDocument::fromJson(text.toUtf8()).object().value(u"payload").toObject();
     const qint64 t = sentAt(payload.value(u"content").toString());
     if (t < 0 || !m_measuring || t < m_lastTickNs)
         return;
@@ -134,9 +139,10 @@ ChatResult ChatLoad::run()
                 if (++open == 2 * pairs)
                     loop.quit();
             });
-            connect(s, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this, [s](QAbstractSocket::SocketError) {
-                std::fprintf(stderr, "socket error: %s\n", qPrintable(s->errorString()));
-            });
+            connect(s, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
+                    [s](QAbstractSocket::SocketError) {
+                        std::fprintf(stderr, "socket error: %s\n", qPrintable(s->errorString()));
+                    });
         }
         connect(p.sender, &QWebSocket::textMessageReceived, this,
                 [this, i](const QString &text) { onSenderFrame(i, text); });

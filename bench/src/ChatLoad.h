@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QObject>
 #include <QTimer>
+
 #include <memory>
 #include <vector>
 

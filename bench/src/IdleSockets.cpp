@@ -5,6 +5,7 @@
 #include <QNetworkRequest>
 #include <QTimer>
 #include <QWebSocket>
+
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -33,13 +34,15 @@ int holdIdleSockets(const QList<Account> &accounts, int sockets, int holdSeconds
                 loop.quit();
             openNext();
         });
-        QObject::connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), &loop, [&, socket](QAbstractSocket::SocketError) {
-            if (++failed <= 5)
-                std::fprintf(stderr, "socket error: %s\n", qPrintable(socket->errorString()));
-            if (open + failed == sockets)
-                loop.quit();
-            openNext();
-        });
+        QObject::connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error),
+                         &loop, [&, socket](QAbstractSocket::SocketError) {
+                             if (++failed <= 5)
+                                 std::fprintf(stderr, "socket error: %s\n",
+                                              qPrintable(socket->errorString()));
+                             if (open + failed == sockets)
+                                 loop.quit();
+                             openNext();
+                         });
         socket->open(request);
     };
     for (int i = 0; i < concurrentHandshakes; ++i)

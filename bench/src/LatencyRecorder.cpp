@@ -14,7 +14,9 @@ double LatencyRecorder::percentileMs(double q)
         std::sort(m_samples.begin(), m_samples.end());
         m_sorted = true;
     }
-    const size_t index = std::min(m_samples.size() - 1, size_t(std::ceil(q * double(m_samples.size()))) - (q > 0 ? 1 : 0));
+    const size_t index = std::min(m_samples.size() - 1,
+                                  size_t(std::ceil(q * double(m_samples.size())))
+                                          - (q > 0 ? 1 : 0));
     return double(m_samples[index]) / 1e6;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QString>
+
 #include <vector>
 
 namespace fastchat::bench {
@@ -14,7 +15,11 @@ public:
     qsizetype count() const { return qsizetype(m_samples.size()); }
     // Milliseconds at quantile q (0..1); sorts on first use.
     double percentileMs(double q);
-    void clear() { m_samples.clear(); m_sorted = false; }
+    void clear()
+    {
+        m_samples.clear();
+        m_sorted = false;
+    }
 
 private:
     std::vector<qint64> m_samples;

@@ -4,11 +4,13 @@
 #include "Accounts.h"
 #include "BenchOptions.h"
 #include "ChatLoad.h"
+#include "HistoryLoad.h"
 #include "IdleSockets.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
+
 #include <cstdio>
 
 using namespace fastchat::bench;
@@ -31,10 +33,25 @@ int main(int argc, char *argv[])
     if (accounts.isEmpty())
         return 1;
 
+    if (options->mode == BenchOptions::Mode::History) {
+        const HistoryResult r = readHistory(accounts, options->maxMessageId, options->concurrency,
+                                            options->seconds);
+        const QJsonObject line{{u"mode"_s, u"history"_s},
+                               {u"pages"_s, r.pages},
+                               {u"errors"_s, r.errors},
+                               {u"pages_per_s"_s, r.seconds > 0 ? double(r.pages) / r.seconds : 0},
+                               {u"p50_ms"_s, r.p50},
+                               {u"p99_ms"_s, r.p99},
+                               {u"p999_ms"_s, r.p999}};
+        std::printf("%s\n", QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
+        return r.errors == 0 ? 0 : 1;
+    }
     if (options->mode == BenchOptions::Mode::Sockets) {
         const int open = holdIdleSockets(accounts, options->sockets, options->seconds);
-        std::printf("%s\n", QJsonDocument(QJsonObject{{u"mode"_s, u"sockets"_s}, {u"open"_s, open}})
-                                    .toJson(QJsonDocument::Compact).constData());
+        std::printf("%s\n",
+                    QJsonDocument(QJsonObject{{u"mode"_s, u"sockets"_s}, {u"open"_s, open}})
+                            .toJson(QJsonDocument::Compact)
+                            .constData());
         return open == options->sockets ? 0 : 1;
     }
 

@@ -12,11 +12,13 @@
 #include <QProcessEnvironment>
 #include <QSocketNotifier>
 #include <QTextStream>
-#include <csignal>
-#include <cstdio>
+
 #include <sodium.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
 
 using namespace fastchat::server;
 
@@ -61,7 +63,8 @@ int main(int argc, char *argv[])
 
     int exitCode = ServerConfig::Ok;
     const auto config = ServerConfig::load(QCoreApplication::arguments(),
-                                           QProcessEnvironment::systemEnvironment().toStringList(), &exitCode);
+                                           QProcessEnvironment::systemEnvironment().toStringList(),
+                                           &exitCode);
     if (!config)
         return exitCode;
     LogOutput::install(config->logFormat);

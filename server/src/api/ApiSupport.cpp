@@ -12,12 +12,18 @@ namespace fastchat::server::api {
 int httpStatus(const StoreError &error)
 {
     switch (error.kind) {
-    case StoreError::NotFound: return 404;
-    case StoreError::Conflict: return 409;
-    case StoreError::Forbidden: return 403;
-    case StoreError::Invalid: return 400;
-    case StoreError::Unavailable: return 503;
-    case StoreError::Internal: return 500;
+    case StoreError::NotFound:
+        return 404;
+    case StoreError::Conflict:
+        return 409;
+    case StoreError::Forbidden:
+        return 403;
+    case StoreError::Invalid:
+        return 400;
+    case StoreError::Unavailable:
+        return 503;
+    case StoreError::Internal:
+        return 500;
     }
     return 500;
 }

@@ -17,8 +17,8 @@ class AuthApi : public QObject
 {
     Q_OBJECT
 public:
-    AuthApi(Store &store, PasswordHasher &hasher, SessionService &sessions, int loginAttemptsPerMinute,
-            QObject *parent = nullptr);
+    AuthApi(Store &store, PasswordHasher &hasher, SessionService &sessions,
+            int loginAttemptsPerMinute, QObject *parent = nullptr);
     void registerRoutes(HttpServer &server);
 
 private:

@@ -12,6 +12,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+
 #include <fastchat/NewMessage.h>
 
 using namespace Qt::StringLiterals;
@@ -65,106 +66,117 @@ std::optional<HistoryPage> pageFrom(const HttpRequest &request, QString *error)
 } // namespace
 
 ChatApi::ChatApi(Store &store, ChatService &chat, Presence &presence, QObject *parent)
-    : QObject(parent), m_store(store), m_chat(chat), m_presence(presence)
-{
-}
+    : QObject(parent)
+    , m_store(store)
+    , m_chat(chat)
+    , m_presence(presence)
+{}
 
 void ChatApi::registerRoutes(HttpServer &server)
 {
     using Access = HttpServer::Access;
 
-    server.route("GET", u"/chat/conversations"_s, Access::Authenticated,
-                 [this](const HttpRequest &request, const HttpResponder &responder) {
-        const qint64 userId = request.userId();
-        m_store.read<QList<Conversation>>(
-                [userId](SqlSession &s) { return ChatQueries::conversations(s, userId); },
-                [this, responder](Result<QList<Conversation>> conversations) {
-                    if (!conversations) {
-                        api::answerError(responder, conversations.error());
-                        return;
-                    }
-                    QJsonArray list;
-                    for (Conversation c : conversations.value()) {
-                        if (c.peer)
-                            c.peer->isOnline = m_presence.isOnline(c.peer->id);
-                        list.append(c.toJson());
-                    }
-                    responder.json(200, list);
-                });
-    });
+    server.route(
+            "GET", u"/chat/conversations"_s, Access::Authenticated,
+            [this](const HttpRequest &request, const HttpResponder &responder) {
+                const qint64 userId = request.userId();
+                m_store.read<QList<Conversation>>(
+                        [userId](SqlSession &s) { return ChatQueries::conversations(s, userId); },
+                        [this, responder](Result<QList<Conversation>> conversations) {
+                            if (!conversations) {
+                                api::answerError(responder, conversations.error());
+                                return;
+                            }
+                            QJsonArray list;
+                            for (Conversation c : conversations.value()) {
+                                if (c.peer)
+                                    c.peer->isOnline = m_presence.isOnline(c.peer->id);
+                                list.append(c.toJson());
+                            }
+                            responder.json(200, list);
+                        });
+            });
 
     server.route("GET", u"/chat/history/{id}"_s, Access::Authenticated,
                  [this](const HttpRequest &request, const HttpResponder &responder) {
-        QString error;
-        const auto page = pageFrom(request, &error);
-        if (!error.isEmpty()) {
-            responder.error(400, error);
-            return;
-        }
-        const qint64 userId = request.userId();
-        const qint64 peerId = request.pathIds.at(0);
-        m_store.read<UserRecord>([peerId](SqlSession &s) { return UserQueries::findById(s, peerId); },
-                                 [=, this](Result<UserRecord> peer) {
-            if (!peer) {
-                api::answerError(responder, peer.error());
-                return;
-            }
-            const auto answer = [responder](Result<QList<Message>> messages) {
-                if (!messages)
-                    api::answerError(responder, messages.error());
-                else
-                    responder.json(200, toJson(messages.value()));
-            };
-            if (page) {
-                m_store.read<QList<Message>>(
-                        [=](SqlSession &s) { return ChatQueries::history(s, userId, peerId, *page); }, answer);
-            } else {
-                m_chat.fullHistoryMarkingRead(userId, peerId, answer);
-            }
-        });
-    });
+                     QString error;
+                     const auto page = pageFrom(request, &error);
+                     if (!error.isEmpty()) {
+                         responder.error(400, error);
+                         return;
+                     }
+                     const qint64 userId = request.userId();
+                     const qint64 peerId = request.pathIds.at(0);
+                     m_store.read<UserRecord>(
+                             [peerId](SqlSession &s) { return UserQueries::findById(s, peerId); },
+                             [=, this](Result<UserRecord> peer) {
+                                 if (!peer) {
+                                     api::answerError(responder, peer.error());
+                                     return;
+                                 }
+                                 const auto answer = [responder](Result<QList<Message>> messages) {
+                                     if (!messages)
+                                         api::answerError(responder, messages.error());
+                                     else
+                                         responder.json(200, toJson(messages.value()));
+                                 };
+                                 if (page) {
+                                     m_store.read<QList<Message>>(
+                                             [=](SqlSession &s) {
+                                                 return ChatQueries::history(s, userId, peerId,
+                                                                             *page);
+                                             },
+                                             answer);
+                                 } else {
+                                     m_chat.fullHistoryMarkingRead(userId, peerId, answer);
+                                 }
+                             });
+                 });
 
     server.route("POST", u"/chat/message"_s, Access::Authenticated,
                  [this](const HttpRequest &request, const HttpResponder &responder) {
-        QString error;
-        const auto body = request.jsonBody(&error);
-        if (!body) {
-            responder.error(400, error);
-            return;
-        }
-        const auto draft = NewMessage::fromJson(*body);
-        if (!draft) {
-            responder.error(draft.code() == u"too_large" ? 413 : 400, draft.error());
-            return;
-        }
-        m_chat.send(request.userId(), draft.value(), 0, [responder](Result<StoredMessage> stored) {
-            if (!stored)
-                api::answerError(responder, stored.error());
-            else
-                responder.json(stored->duplicate ? 200 : 201, stored->message.toJson());
-        });
-    });
+                     QString error;
+                     const auto body = request.jsonBody(&error);
+                     if (!body) {
+                         responder.error(400, error);
+                         return;
+                     }
+                     const auto draft = NewMessage::fromJson(*body);
+                     if (!draft) {
+                         responder.error(draft.code() == u"too_large" ? 413 : 400, draft.error());
+                         return;
+                     }
+                     m_chat.send(request.userId(), draft.value(), 0,
+                                 [responder](Result<StoredMessage> stored) {
+                                     if (!stored)
+                                         api::answerError(responder, stored.error());
+                                     else
+                                         responder.json(stored->duplicate ? 200 : 201,
+                                                        stored->message.toJson());
+                                 });
+                 });
 
     server.route("POST", u"/chat/read"_s, Access::Authenticated,
                  [this](const HttpRequest &request, const HttpResponder &responder) {
-        QString error;
-        const auto body = request.jsonBody(&error);
-        if (!body) {
-            responder.error(400, error);
-            return;
-        }
-        const auto read = ReadRequest::fromJson(*body);
-        if (!read) {
-            responder.error(400, read.error());
-            return;
-        }
-        m_chat.markRead(request.userId(), read.value(), [responder](Result<ReadOutcome> outcome) {
-            if (!outcome)
-                api::answerError(responder, outcome.error());
-            else
-                responder.json(200, outcome->receipt.toJson());
-        });
-    });
+                     QString error;
+                     const auto body = request.jsonBody(&error);
+                     if (!body) {
+                         responder.error(400, error);
+                         return;
+                     }
+                     const auto read = ReadRequest::fromJson(*body);
+                     if (!read) {
+                         responder.error(400, read.error());
+                         return;
+                     }
+                     m_chat.markRead(request.userId(), read.value(),
+                                     [responder](Result<ReadOutcome> outcome) {
+                                         if (!outcome)
+                                             api::answerError(responder, outcome.error());
+                                         else
+                                             responder.json(200, outcome->receipt.toJson());
+                                     });
+                 });
 }
 
 } // namespace fastchat::server

@@ -16,7 +16,8 @@ class OpsApi : public QObject
 {
     Q_OBJECT
 public:
-    OpsApi(Store &store, Metrics &metrics, const QByteArray &metricsToken, QObject *parent = nullptr);
+    OpsApi(Store &store, Metrics &metrics, const QByteArray &metricsToken,
+           QObject *parent = nullptr);
     void registerRoutes(HttpServer &server);
 
 private:

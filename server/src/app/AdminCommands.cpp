@@ -11,8 +11,10 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <limits>
+
 #include <fastchat/Time.h>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -23,11 +25,15 @@ namespace {
 int exitCodeFor(const StoreError &error)
 {
     switch (error.kind) {
-    case StoreError::NotFound: return ServerConfig::NotFound;
-    case StoreError::Conflict: return ServerConfig::Conflict;
+    case StoreError::NotFound:
+        return ServerConfig::NotFound;
+    case StoreError::Conflict:
+        return ServerConfig::Conflict;
     case StoreError::Invalid:
-    case StoreError::Forbidden: return ServerConfig::Usage;
-    default: return ServerConfig::Failure;
+    case StoreError::Forbidden:
+        return ServerConfig::Usage;
+    default:
+        return ServerConfig::Failure;
     }
 }
 
@@ -45,10 +51,13 @@ Result<UserRecord> findUser(SqlSession &s, const QString &who)
 
 } // namespace
 
-AdminCommands::AdminCommands(const ServerConfig &config, QTextStream &out, QTextStream &err, QTextStream &in)
-    : m_config(config), m_out(out), m_err(err), m_in(in)
-{
-}
+AdminCommands::AdminCommands(const ServerConfig &config, QTextStream &out, QTextStream &err,
+                             QTextStream &in)
+    : m_config(config)
+    , m_out(out)
+    , m_err(err)
+    , m_in(in)
+{}
 
 int AdminCommands::usage(const QString &message)
 {
@@ -88,17 +97,21 @@ int AdminCommands::user()
     const QStringList args = m_config.commandArguments;
     const QString action = args.value(0);
     const auto needs = [&](int count, const QString &shape) {
-        return args.size() == count + 1 ? QString() : u"usage: fastchat-server user %1"_s.arg(shape);
+        return args.size() == count + 1 ? QString()
+                                        : u"usage: fastchat-server user %1"_s.arg(shape);
     };
     QString shapeError;
     if (action == u"add")
         shapeError = needs(2, u"add USERNAME EMAIL [--password-stdin]"_s);
     else if (action == u"list")
         shapeError = needs(0, u"list"_s);
-    else if (action == u"disable" || action == u"enable" || action == u"delete" || action == u"reset-password")
+    else if (action == u"disable" || action == u"enable" || action == u"delete"
+             || action == u"reset-password")
         shapeError = needs(1, action + u" USER"_s);
     else
-        return usage(u"user: unknown action '%1' (add, list, disable, enable, reset-password, delete)"_s.arg(action));
+        return usage(
+                u"user: unknown action '%1' (add, list, disable, enable, reset-password, delete)"_s
+                        .arg(action));
     if (!shapeError.isEmpty())
         return usage(shapeError);
 
@@ -114,14 +127,16 @@ int AdminCommands::user()
     };
 
     if (action == u"list") {
-        auto users = store.readNow<QList<UserRecord>>(
-                [](SqlSession &s) { return UserQueries::list(s, QString(), 0, std::numeric_limits<int>::max()); });
+        auto users = store.readNow<QList<UserRecord>>([](SqlSession &s) {
+            return UserQueries::list(s, QString(), 0, std::numeric_limits<int>::max());
+        });
         if (!users)
             return fail(users.error());
         m_out << "id\tusername\temail\tstatus\tcreated_at\n";
         for (const UserRecord &r : users.value())
             m_out << r.user.id << '\t' << r.user.username << '\t' << r.user.email << '\t'
-                  << (r.disabled ? "disabled" : "active") << '\t' << toRfc3339(r.user.createdAt) << '\n';
+                  << (r.disabled ? "disabled" : "active") << '\t' << toRfc3339(r.user.createdAt)
+                  << '\n';
         return ServerConfig::Ok;
     }
 
@@ -130,7 +145,8 @@ int AdminCommands::user()
         const QString email = args.at(2).trimmed().toLower();
         bool generated = false;
         const QString password = newPassword(&generated);
-        for (const QString &problem : {api::checkUsername(username), api::checkEmail(email), api::checkPassword(password)}) {
+        for (const QString &problem :
+             {api::checkUsername(username), api::checkEmail(email), api::checkPassword(password)}) {
             if (!problem.isEmpty())
                 return usage(problem);
         }
@@ -148,16 +164,19 @@ int AdminCommands::user()
     const QString who = args.at(1);
     auto target = store.readNow<UserRecord>([&](SqlSession &s) { return findUser(s, who); });
     if (!target)
-        return fail(target.error().kind == StoreError::NotFound ? StoreError{StoreError::NotFound, u"no user '%1'"_s.arg(who)}
-                                                                : target.error());
+        return fail(target.error().kind == StoreError::NotFound
+                            ? StoreError{StoreError::NotFound, u"no user '%1'"_s.arg(who)}
+                            : target.error());
     const qint64 id = target->user.id;
 
     if (action == u"disable" || action == u"enable") {
         const bool disable = action == u"disable";
-        auto done = store.writeNow<Done>([&](SqlSession &s) { return UserQueries::setDisabled(s, id, disable); });
+        auto done = store.writeNow<Done>(
+                [&](SqlSession &s) { return UserQueries::setDisabled(s, id, disable); });
         if (!done)
             return fail(done.error());
-        m_out << "user " << id << " (" << target->user.username << ") " << (disable ? "disabled" : "enabled") << "\n";
+        m_out << "user " << id << " (" << target->user.username << ") "
+              << (disable ? "disabled" : "enabled") << "\n";
         return ServerConfig::Ok;
     }
     if (action == u"delete") {
@@ -174,10 +193,12 @@ int AdminCommands::user()
         return usage(problem);
     UserChanges changes;
     changes.passwordHash = PasswordHasher(m_config.passwordCost).hashBlocking(password);
-    auto updated = store.writeNow<UserRecord>([&](SqlSession &s) { return UserQueries::update(s, id, changes); });
+    auto updated = store.writeNow<UserRecord>(
+            [&](SqlSession &s) { return UserQueries::update(s, id, changes); });
     if (!updated)
         return fail(updated.error());
-    auto revoked = store.writeNow<QList<QString>>([&](SqlSession &s) { return SessionQueries::revokeAllOf(s, id, QString()); });
+    auto revoked = store.writeNow<QList<QString>>(
+            [&](SqlSession &s) { return SessionQueries::revokeAllOf(s, id, QString()); });
     if (!revoked)
         return fail(revoked.error());
     m_out << "password of user " << id << " (" << target->user.username << ") reset; "
@@ -205,12 +226,14 @@ int AdminCommands::sessions()
         return exitCodeFor(target.error());
     }
     const qint64 id = target->user.id;
-    auto revoked = store.writeNow<QList<QString>>([&](SqlSession &s) { return SessionQueries::revokeAllOf(s, id, QString()); });
+    auto revoked = store.writeNow<QList<QString>>(
+            [&](SqlSession &s) { return SessionQueries::revokeAllOf(s, id, QString()); });
     if (!revoked) {
         m_err << "fastchat-server: " << revoked.error().message << "\n";
         return exitCodeFor(revoked.error());
     }
-    m_out << revoked->size() << " session(s) of user " << id << " (" << target->user.username << ") revoked\n";
+    m_out << revoked->size() << " session(s) of user " << id << " (" << target->user.username
+          << ") revoked\n";
     return ServerConfig::Ok;
 }
 
@@ -224,7 +247,8 @@ int AdminCommands::configCheck()
           << "secret_file: " << m_config.secretFile << "\n";
     for (const QString &source : m_config.sources)
         m_out << "  (" << source << ")\n";
-    if (!m_config.database.isPostgres() && !QFileInfo(m_config.database.sqlitePath).absoluteDir().exists()) {
+    if (!m_config.database.isPostgres()
+        && !QFileInfo(m_config.database.sqlitePath).absoluteDir().exists()) {
         m_out << "schema version: none yet (the data folder is created on first start)\n"
               << "configuration OK\n";
         return ServerConfig::Ok;
@@ -236,8 +260,9 @@ int AdminCommands::configCheck()
         return ServerConfig::Failure;
     }
     const int version = Migrations::currentVersion(session);
-    m_out << "schema version: " << (version < 0 ? u"none (run migrate or serve)"_s : QString::number(version))
-          << " of " << Migrations::latestVersion() << "\n";
+    m_out << "schema version: "
+          << (version < 0 ? u"none (run migrate or serve)"_s : QString::number(version)) << " of "
+          << Migrations::latestVersion() << "\n";
     m_out << "configuration OK\n";
     return ServerConfig::Ok;
 }

@@ -11,10 +11,6 @@
 #include "auth/SecretFile.h"
 #include "cluster/EventBus.h"
 #include "cluster/PostgresEventBus.h"
-#include "store/SecretQueries.h"
-#include "store/SqlSession.h"
-
-#include <sodium.h>
 #include "http/HttpServer.h"
 #include "observability/Metrics.h"
 #include "realtime/Connection.h"
@@ -24,6 +20,8 @@
 #include "services/Presence.h"
 #include "services/SessionService.h"
 #include "services/TypingTracker.h"
+#include "store/SecretQueries.h"
+#include "store/SqlSession.h"
 #include "store/Store.h"
 
 #include <QDir>
@@ -37,6 +35,8 @@
 #include <QUuid>
 #include <QWebSocket>
 
+#include <sodium.h>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
@@ -46,9 +46,10 @@ namespace {
 constexpr quint64 maxIncomingBytes = 1024 * 1024;
 } // namespace
 
-ServerApp::ServerApp(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config)
-{
-}
+ServerApp::ServerApp(const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+{}
 
 ServerApp::~ServerApp()
 {
@@ -76,7 +77,8 @@ bool ServerApp::start(QString *error)
             QString host, app;
             m_sqliteLock->getLockInfo(&pid, &host, &app);
             *error = u"another fastchat-server (pid %1) is using %2; SQLite serves a single node"
-                     " (use PostgreSQL to run several)"_s.arg(pid).arg(m_config.database.sqlitePath);
+                     " (use PostgreSQL to run several)"_s.arg(pid)
+                             .arg(m_config.database.sqlitePath);
             return false;
         }
     }
@@ -94,9 +96,10 @@ bool ServerApp::start(QString *error)
         // In PostgreSQL, so that a token from one node works on every node.
         QByteArray candidate(32, Qt::Uninitialized);
         randombytes_buf(candidate.data(), size_t(candidate.size()));
-        auto shared = m_store->readNow<QByteArray>([candidate = candidate.toBase64()](SqlSession &s) {
-            return SecretQueries::getOrCreate(s, u"jwt"_s, candidate);
-        });
+        auto shared = m_store->readNow<QByteArray>(
+                [candidate = candidate.toBase64()](SqlSession &s) {
+                    return SecretQueries::getOrCreate(s, u"jwt"_s, candidate);
+                });
         if (!shared) {
             *error = u"cannot read the token secret from the database: "_s + shared.error().message;
             return false;
@@ -119,15 +122,17 @@ bool ServerApp::start(QString *error)
         // Notifications missed while the listener was down cannot be recovered by the
         // bus: make this node's clients reconnect and resume from the database.
         connect(bus.get(), &PostgresEventBus::listenerReset, this, [this] {
-            m_hub->closeAll(QWebSocketProtocol::CloseCode(1012), u"cluster bus reconnected; resume"_s);
+            m_hub->closeAll(QWebSocketProtocol::CloseCode(1012),
+                            u"cluster bus reconnected; resume"_s);
         });
         m_bus = std::move(bus);
     } else {
         m_bus = std::make_unique<LocalEventBus>();
     }
     m_hub = std::make_unique<Hub>(*m_bus, *m_metrics);
-    m_presence = std::make_unique<Presence>(*m_store, *m_hub, *m_bus,
-                                            cluster ? QUuid::createUuid().toString(QUuid::WithoutBraces) : QString());
+    m_presence = std::make_unique<Presence>(
+            *m_store, *m_hub, *m_bus,
+            cluster ? QUuid::createUuid().toString(QUuid::WithoutBraces) : QString());
     if (cluster && !m_presence->joinCluster(error))
         return false;
     m_typing = std::make_unique<TypingTracker>(*m_hub);
@@ -140,7 +145,8 @@ bool ServerApp::start(QString *error)
     m_sessions->followRevocations(2000);
 
     m_http = std::make_unique<HttpServer>(*m_auth, *m_metrics, m_config.allowedOrigins);
-    m_authApi = std::make_unique<AuthApi>(*m_store, *m_hasher, *m_sessions, m_config.loginAttemptsPerMinute);
+    m_authApi = std::make_unique<AuthApi>(*m_store, *m_hasher, *m_sessions,
+                                          m_config.loginAttemptsPerMinute);
     m_opsApi = std::make_unique<OpsApi>(*m_store, *m_metrics, m_config.metricsToken);
     m_opsApi->registerRoutes(*m_http);
     m_userApi = std::make_unique<UserApi>(*m_store, *m_hasher, *m_sessions, *m_presence);
@@ -163,7 +169,8 @@ bool ServerApp::start(QString *error)
         return false;
     m_port = m_http->listen(m_config.listenAddress, m_config.port);
     if (m_port == 0) {
-        *error = u"cannot listen on %1:%2"_s.arg(m_config.listenAddress.toString()).arg(m_config.port);
+        *error = u"cannot listen on %1:%2"_s.arg(m_config.listenAddress.toString())
+                         .arg(m_config.port);
         return false;
     }
     return true;
@@ -217,8 +224,10 @@ void ServerApp::accept(std::unique_ptr<QWebSocket> socket)
         socket.release()->deleteLater();
         return;
     }
-    QPointer<QTcpSocket> transport = m_http->takeUpgradedSocket(socket->peerAddress(), socket->peerPort());
-    auto *connection = new Connection(std::move(socket), transport, m_hub->nextConnectionId(), *auth);
+    QPointer<QTcpSocket> transport = m_http->takeUpgradedSocket(socket->peerAddress(),
+                                                                socket->peerPort());
+    auto *connection = new Connection(std::move(socket), transport, m_hub->nextConnectionId(),
+                                      *auth);
     connect(connection, &Connection::textReceived, m_frames.get(), &FrameHandler::handle);
     m_hub->add(connection);
     bool ok = false;

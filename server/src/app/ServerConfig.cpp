@@ -3,10 +3,11 @@
 
 #include <QCommandLineParser>
 #include <QDir>
-#include <QFileInfo>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QUrl>
+
 #include <cstdio>
 #include <functional>
 
@@ -47,120 +48,134 @@ QString positiveInt(const QString &value, int max, int *out)
 const QList<Setting> &settings()
 {
     static const QList<Setting> list = {
-        {u"listen"_s, u"host:port"_s, u"Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             const qsizetype colon = value.lastIndexOf(u':');
-             bool ok = false;
-             const uint port = value.mid(colon + 1).toUInt(&ok);
-             QString host = value.left(colon);
-             if (host.startsWith(u'[') && host.endsWith(u']'))
-                 host = host.mid(1, host.size() - 2);
-             const QHostAddress address(host);
-             if (colon <= 0 || !ok || port > 65535 || address.isNull())
-                 return u"'%1' is not an address and port such as 127.0.0.1:8080"_s.arg(value);
-             c.listenAddress = address;
-             c.port = quint16(port);
-             return {};
-         }},
-        {u"data_dir"_s, u"dir"_s, u"Folder for the SQLite database and the secret (default ~/.local/share/fastchat-server)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (value.isEmpty())
-                 return u"must name a folder"_s;
-             c.dataDir = QDir(value).absolutePath();
-             return {};
-         }},
-        {u"database"_s, u"url"_s, u"postgresql://user:pass@host:port/db, or sqlite:///path (default: SQLite in the data folder)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             QString error;
-             const auto db = DatabaseConfig::fromUrl(value, &error);
-             if (!db)
-                 return error;
-             c.database = *db;
-             return {};
-         }},
-        {u"secret_file"_s, u"file"_s, u"Token signing secret, at least 32 bytes (default <data-dir>/jwt-secret, created on first start)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (value.isEmpty())
-                 return u"must name a file"_s;
-             c.secretFile = value;
-             return {};
-         }},
-        {u"password_cost"_s, u"cost"_s, u"Argon2id cost: interactive (default), moderate, or min (tests only)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (value == u"interactive")
-                 c.passwordCost = PasswordHasher::Cost::Interactive;
-             else if (value == u"moderate")
-                 c.passwordCost = PasswordHasher::Cost::Moderate;
-             else if (value == u"min")
-                 c.passwordCost = PasswordHasher::Cost::Minimum;
-             else
-                 return u"'%1' is not interactive, moderate or min"_s.arg(value);
-             return {};
-         }},
-        {u"access_token_ttl"_s, u"seconds"_s, u"Lifetime of access tokens (default 900)."_s,
-         [](ServerConfig &c, const QString &value) {
-             return positiveInt(value, 24 * 3600, &c.accessTokenTtlSeconds);
-         }},
-        {u"login_attempts_per_minute"_s, u"n"_s, u"Login attempts allowed per IP address and per account (default 10)."_s,
-         [](ServerConfig &c, const QString &value) {
-             return positiveInt(value, 100000, &c.loginAttemptsPerMinute);
-         }},
-        {u"messages_per_second"_s, u"n"_s, u"Messages a connection may send per second (default 50)."_s,
-         [](ServerConfig &c, const QString &value) {
-             return positiveInt(value, 1000000, &c.messagesPerSecond);
-         }},
-        {u"allowed_origins"_s, u"list"_s, u"Comma-separated WebSocket origins allowed (browsers); clients that send no Origin are always allowed."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             c.allowedOrigins.clear();
-             for (const QString &origin : value.split(u',', Qt::SkipEmptyParts)) {
-                 const QUrl url(origin.trimmed(), QUrl::StrictMode);
-                 if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https"))
-                     return u"'%1' is not an origin such as https://chat.example.org"_s.arg(origin.trimmed());
-                 c.allowedOrigins << origin.trimmed();
-             }
-             return {};
-         }},
-        {u"metrics_token"_s, u"token"_s, u"Bearer token that lets a scraper outside this machine read /metrics (loopback needs none)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (value.size() < 16)
-                 return u"must be at least 16 characters"_s;
-             c.metricsToken = value.toUtf8();
-             return {};
-         }},
-        {u"tls_cert"_s, u"file"_s, u"PEM certificate (chain): serve HTTPS and WSS on the port (needs --tls-key)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (!QFileInfo(value).isReadable())
-                 return u"cannot read %1"_s.arg(value);
-             c.tlsCertificate = value;
-             return {};
-         }},
-        {u"tls_key"_s, u"file"_s, u"PEM private key for --tls-cert."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (!QFileInfo(value).isReadable())
-                 return u"cannot read %1"_s.arg(value);
-             c.tlsKey = value;
-             return {};
-         }},
-        {u"cluster"_s, u"mode"_s, u"none (default: one node) or postgres (several nodes on one PostgreSQL, events by LISTEN/NOTIFY)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (value == u"none")
-                 c.cluster = ServerConfig::Cluster::None;
-             else if (value == u"postgres")
-                 c.cluster = ServerConfig::Cluster::Postgres;
-             else
-                 return u"'%1' is not none or postgres"_s.arg(value);
-             return {};
-         }},
-        {u"log_format"_s, u"format"_s, u"text (default, for a terminal) or json (one object per line, for a journal)."_s,
-         [](ServerConfig &c, const QString &value) -> QString {
-             if (value == u"text")
-                 c.logFormat = ServerConfig::LogFormat::Text;
-             else if (value == u"json")
-                 c.logFormat = ServerConfig::LogFormat::Json;
-             else
-                 return u"'%1' is not text or json"_s.arg(value);
-             return {};
-         }},
+            {u"listen"_s, u"host:port"_s,
+             u"Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 const qsizetype colon = value.lastIndexOf(u':');
+                 bool ok = false;
+                 const uint port = value.mid(colon + 1).toUInt(&ok);
+                 QString host = value.left(colon);
+                 if (host.startsWith(u'[') && host.endsWith(u']'))
+                     host = host.mid(1, host.size() - 2);
+                 const QHostAddress address(host);
+                 if (colon <= 0 || !ok || port > 65535 || address.isNull())
+                     return u"'%1' is not an address and port such as 127.0.0.1:8080"_s.arg(value);
+                 c.listenAddress = address;
+                 c.port = quint16(port);
+                 return {};
+             }},
+            {u"data_dir"_s, u"dir"_s,
+             u"Folder for the SQLite database and the secret (default ~/.local/share/fastchat-server)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (value.isEmpty())
+                     return u"must name a folder"_s;
+                 c.dataDir = QDir(value).absolutePath();
+                 return {};
+             }},
+            {u"database"_s, u"url"_s,
+             u"postgresql://user:pass@host:port/db, or sqlite:///path (default: SQLite in the data folder)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 QString error;
+                 const auto db = DatabaseConfig::fromUrl(value, &error);
+                 if (!db)
+                     return error;
+                 c.database = *db;
+                 return {};
+             }},
+            {u"secret_file"_s, u"file"_s,
+             u"Token signing secret, at least 32 bytes (default <data-dir>/jwt-secret, created on first start)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (value.isEmpty())
+                     return u"must name a file"_s;
+                 c.secretFile = value;
+                 return {};
+             }},
+            {u"password_cost"_s, u"cost"_s,
+             u"Argon2id cost: interactive (default), moderate, or min (tests only)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (value == u"interactive")
+                     c.passwordCost = PasswordHasher::Cost::Interactive;
+                 else if (value == u"moderate")
+                     c.passwordCost = PasswordHasher::Cost::Moderate;
+                 else if (value == u"min")
+                     c.passwordCost = PasswordHasher::Cost::Minimum;
+                 else
+                     return u"'%1' is not interactive, moderate or min"_s.arg(value);
+                 return {};
+             }},
+            {u"access_token_ttl"_s, u"seconds"_s, u"Lifetime of access tokens (default 900)."_s,
+             [](ServerConfig &c, const QString &value) {
+                 return positiveInt(value, 24 * 3600, &c.accessTokenTtlSeconds);
+             }},
+            {u"login_attempts_per_minute"_s, u"n"_s,
+             u"Login attempts allowed per IP address and per account (default 10)."_s,
+             [](ServerConfig &c, const QString &value) {
+                 return positiveInt(value, 100000, &c.loginAttemptsPerMinute);
+             }},
+            {u"messages_per_second"_s, u"n"_s,
+             u"Messages a connection may send per second (default 50)."_s,
+             [](ServerConfig &c, const QString &value) {
+                 return positiveInt(value, 1000000, &c.messagesPerSecond);
+             }},
+            {u"allowed_origins"_s, u"list"_s,
+             u"Comma-separated WebSocket origins allowed (browsers); clients that send no Origin are always allowed."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 c.allowedOrigins.clear();
+                 for (const QString &origin : value.split(u',', Qt::SkipEmptyParts)) {
+                     const QUrl url(origin.trimmed(), QUrl::StrictMode);
+                     if (!url.isValid() || url.host().isEmpty()
+                         || (url.scheme() != u"http" && url.scheme() != u"https"))
+                         return u"'%1' is not an origin such as https://chat.example.org"_s.arg(
+                                 origin.trimmed());
+                     c.allowedOrigins << origin.trimmed();
+                 }
+                 return {};
+             }},
+            {u"metrics_token"_s, u"token"_s,
+             u"Bearer token that lets a scraper outside this machine read /metrics (loopback needs none)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (value.size() < 16)
+                     return u"must be at least 16 characters"_s;
+                 c.metricsToken = value.toUtf8();
+                 return {};
+             }},
+            {u"tls_cert"_s, u"file"_s,
+             u"PEM certificate (chain): serve HTTPS and WSS on the port (needs --tls-key)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (!QFileInfo(value).isReadable())
+                     return u"cannot read %1"_s.arg(value);
+                 c.tlsCertificate = value;
+                 return {};
+             }},
+            {u"tls_key"_s, u"file"_s, u"PEM private key for --tls-cert."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (!QFileInfo(value).isReadable())
+                     return u"cannot read %1"_s.arg(value);
+                 c.tlsKey = value;
+                 return {};
+             }},
+            {u"cluster"_s, u"mode"_s,
+             u"none (default: one node) or postgres (several nodes on one PostgreSQL, events by LISTEN/NOTIFY)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (value == u"none")
+                     c.cluster = ServerConfig::Cluster::None;
+                 else if (value == u"postgres")
+                     c.cluster = ServerConfig::Cluster::Postgres;
+                 else
+                     return u"'%1' is not none or postgres"_s.arg(value);
+                 return {};
+             }},
+            {u"log_format"_s, u"format"_s,
+             u"text (default, for a terminal) or json (one object per line, for a journal)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (value == u"text")
+                     c.logFormat = ServerConfig::LogFormat::Text;
+                 else if (value == u"json")
+                     c.logFormat = ServerConfig::LogFormat::Json;
+                 else
+                     return u"'%1' is not text or json"_s.arg(value);
+                 return {};
+             }},
     };
     return list;
 }
@@ -200,10 +215,13 @@ QString commandHelp(const QString &command)
     if (command == u"migrate")
         return u"migrate: apply the database schema and exit."_s;
     if (command == u"user")
-        return u"user add USERNAME EMAIL [--password-stdin]: create an account (a password is generated and printed unless read from stdin)\n"
+        return u"user add USERNAME EMAIL [--password-stdin]: create an account (a password is "
+               u"generated and printed unless read from stdin)\n"
                "user list: print every account\n"
-               "user disable USER | enable USER: stop or allow logins (USER is an id, username or e-mail); disabling ends every session\n"
-               "user reset-password USER [--password-stdin]: set a new password (generated and printed unless read from stdin); ends every session\n"
+               "user disable USER | enable USER: stop or allow logins (USER is an id, username or "
+               "e-mail); disabling ends every session\n"
+               "user reset-password USER [--password-stdin]: set a new password (generated and "
+               "printed unless read from stdin); ends every session\n"
                "user delete USER: delete the account; ends every session"_s;
     if (command == u"sessions")
         return u"sessions revoke USER: end every session of USER (their sockets close within seconds)."_s;
@@ -226,9 +244,14 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
             "variables (FASTCHAT_LISTEN, FASTCHAT_DATABASE, ...), then these flags."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(u"command"_s, u"serve, migrate, user, sessions or config"_s, u"[command [arguments...]]"_s);
-    const QCommandLineOption configOption(u"config"_s, u"Config file (key = value lines; see resources/fastchat-server.conf)."_s, u"file"_s);
-    const QCommandLineOption stdinOption(u"password-stdin"_s, u"user add / reset-password: read the password from standard input."_s);
+    parser.addPositionalArgument(u"command"_s, u"serve, migrate, user, sessions or config"_s,
+                                 u"[command [arguments...]]"_s);
+    const QCommandLineOption configOption(
+            u"config"_s, u"Config file (key = value lines; see resources/fastchat-server.conf)."_s,
+            u"file"_s);
+    const QCommandLineOption stdinOption(
+            u"password-stdin"_s,
+            u"user add / reset-password: read the password from standard input."_s);
     parser.addOption(configOption);
     parser.addOption(stdinOption);
     QList<QCommandLineOption> flagOptions;
@@ -249,7 +272,8 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
         config.commandArguments = positional.mid(1);
     }
     if (commandHelp(config.command).isEmpty()) {
-        printError(u"unknown command '%1' (serve, migrate, user, sessions, config)"_s.arg(config.command));
+        printError(u"unknown command '%1' (serve, migrate, user, sessions, config)"_s.arg(
+                config.command));
         *exitCode = Usage;
         return std::nullopt;
     }
@@ -276,7 +300,8 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
 
     // Later sources override earlier ones; remember where each value came from.
     QHash<QString, QPair<QString, QString>> chosen; // key -> (value, source)
-    config.configFile = parser.isSet(configOption) ? parser.value(configOption) : env.value(u"FASTCHAT_CONFIG"_s);
+    config.configFile = parser.isSet(configOption) ? parser.value(configOption)
+                                                   : env.value(u"FASTCHAT_CONFIG"_s);
     if (!config.configFile.isEmpty()) {
         if (!QFileInfo(config.configFile).isReadable()) {
             printError(u"config file %1 cannot be read"_s.arg(config.configFile));
@@ -309,7 +334,8 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
             chosen.insert(s.key, {parser.value(flagOptions.at(i)), u"--"_s + s.flag()});
     }
 
-    config.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/fastchat-server"_s;
+    config.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+            + u"/fastchat-server"_s;
     // data_dir first: the defaults of database and secret_file depend on it.
     QStringList order{u"data_dir"_s};
     for (const Setting &s : settings())
@@ -343,8 +369,9 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
     if (!secretSet)
         config.secretFile = config.dataDir + u"/jwt-secret"_s;
     if (config.cluster != Cluster::None && !config.database.isPostgres()) {
-        printError(u"cluster (from %1): several nodes need PostgreSQL; SQLite serves one node"_s
-                           .arg(chosen.value(u"cluster"_s).second));
+        printError(
+                u"cluster (from %1): several nodes need PostgreSQL; SQLite serves one node"_s.arg(
+                        chosen.value(u"cluster"_s).second));
         *exitCode = Usage;
         return std::nullopt;
     }

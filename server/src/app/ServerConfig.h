@@ -10,6 +10,7 @@
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
+
 #include <optional>
 
 namespace fastchat::server {
@@ -26,20 +27,20 @@ struct ServerConfig
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
     QString dataDir;
-    DatabaseConfig database; // defaults to SQLite in dataDir
-    QString secretFile; // default <dataDir>/jwt-secret, created on first start
+    DatabaseConfig database;      // defaults to SQLite in dataDir
+    QString secretFile;           // default <dataDir>/jwt-secret, created on first start
     bool secretFileGiven = false; // else PostgreSQL keeps the secret (shared by every node)
     enum class Cluster { None, Postgres } cluster = Cluster::None;
     PasswordHasher::Cost passwordCost = PasswordHasher::Cost::Interactive;
     int accessTokenTtlSeconds = 15 * 60;
     int loginAttemptsPerMinute = 10; // per IP address and per account
-    int messagesPerSecond = 50; // per connection, with bursts of twice that
+    int messagesPerSecond = 50;      // per connection, with bursts of twice that
     QStringList allowedOrigins; // WebSocket Origin allow-list; empty: only clients sending none
     enum class LogFormat { Text, Json } logFormat = LogFormat::Text;
     QByteArray metricsToken; // lets non-loopback scrapers read /metrics
-    QString tlsCertificate; // PEM; with tlsKey, the port speaks HTTPS and WSS
+    QString tlsCertificate;  // PEM; with tlsKey, the port speaks HTTPS and WSS
     QString tlsKey;
-    QString configFile; // the file that was read, if any
+    QString configFile;  // the file that was read, if any
     QStringList sources; // "key=value (from ...)" for `config check`
 
     // Parses argv and the environment. On --help or --version prints and sets *exitCode

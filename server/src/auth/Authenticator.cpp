@@ -5,7 +5,9 @@
 
 namespace fastchat::server {
 
-Authenticator::Authenticator(TokenService tokens) : m_tokens(std::move(tokens)) { }
+Authenticator::Authenticator(TokenService tokens)
+    : m_tokens(std::move(tokens))
+{}
 
 std::optional<AuthContext> Authenticator::fromAuthorizationHeader(const QByteArray &value)
 {

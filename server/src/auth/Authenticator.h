@@ -8,6 +8,7 @@
 #include "TokenService.h"
 
 #include <QHash>
+
 #include <optional>
 
 namespace fastchat::server {

@@ -2,11 +2,13 @@
 #include "PasswordHasher.h"
 
 #include <QPointer>
+
 #include <sodium.h>
 
 namespace fastchat::server {
 
-PasswordHasher::PasswordHasher(Cost cost, QObject *parent) : QObject(parent)
+PasswordHasher::PasswordHasher(Cost cost, QObject *parent)
+    : QObject(parent)
 {
     switch (cost) {
     case Cost::Interactive:
@@ -30,7 +32,9 @@ PasswordHasher::PasswordHasher(Cost cost, QObject *parent) : QObject(parent)
 QString PasswordHasher::hashNow(const QByteArray &password) const
 {
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(out, password.constData(), size_t(password.size()), m_opsLimit, m_memLimit) != 0)
+    if (crypto_pwhash_str(out, password.constData(), size_t(password.size()), m_opsLimit,
+                          m_memLimit)
+        != 0)
         return {}; // out of memory
     return QString::fromLatin1(out);
 }
@@ -41,10 +45,13 @@ void PasswordHasher::hash(const QString &password, std::function<void(QString)> 
     const QByteArray utf8 = password.toUtf8();
     m_pool.start([this, self, utf8, done = std::move(done)] {
         QString h = hashNow(utf8);
-        QMetaObject::invokeMethod(this, [self, done, h] {
-            if (self)
-                done(h);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+                this,
+                [self, done, h] {
+                    if (self)
+                        done(h);
+                },
+                Qt::QueuedConnection);
     });
 }
 
@@ -57,14 +64,18 @@ void PasswordHasher::verify(const QString &password, const QString &storedHash,
     const QByteArray hash = (known ? storedHash : m_dummyHash).toLatin1();
     m_pool.start([this, self, utf8, hash, known, done = std::move(done)] {
         const bool matches = crypto_pwhash_str_verify(hash.constData(), utf8.constData(),
-                                                      size_t(utf8.size())) == 0
+                                                      size_t(utf8.size()))
+                        == 0
                 && known;
         const bool rehash = matches
                 && crypto_pwhash_str_needs_rehash(hash.constData(), m_opsLimit, m_memLimit) != 0;
-        QMetaObject::invokeMethod(this, [self, done, matches, rehash] {
-            if (self)
-                done(matches, rehash);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+                this,
+                [self, done, matches, rehash] {
+                    if (self)
+                        done(matches, rehash);
+                },
+                Qt::QueuedConnection);
     });
 }
 

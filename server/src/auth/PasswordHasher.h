@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QThreadPool>
+
 #include <functional>
 
 namespace fastchat::server {
@@ -16,8 +17,8 @@ class PasswordHasher : public QObject
 public:
     enum class Cost {
         Interactive, // libsodium's interactive limits: the default
-        Moderate, // stronger, slower
-        Minimum, // only for tests: cheap and weak
+        Moderate,    // stronger, slower
+        Minimum,     // only for tests: cheap and weak
     };
 
     explicit PasswordHasher(Cost cost, QObject *parent = nullptr);

@@ -3,6 +3,7 @@
 
 #include <QFile>
 #include <QSaveFile>
+
 #include <sodium.h>
 
 using namespace Qt::StringLiterals;

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+
 #include <sodium.h>
 
 using namespace Qt::StringLiterals;
@@ -16,7 +17,8 @@ constexpr auto base64Url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrail
 
 const QByteArray &expectedHeader()
 {
-    static const QByteArray header = QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT"})").toBase64(base64Url);
+    static const QByteArray header
+            = QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT"})").toBase64(base64Url);
     return header;
 }
 
@@ -33,17 +35,19 @@ std::optional<qint64> integerClaim(const QJsonObject &claims, const QString &key
 } // namespace
 
 TokenService::TokenService(QByteArray secret, int accessTtlSeconds)
-    : m_secret(std::move(secret)), m_ttl(accessTtlSeconds)
-{
-}
+    : m_secret(std::move(secret))
+    , m_ttl(accessTtlSeconds)
+{}
 
 QByteArray TokenService::sign(const QByteArray &signingInput) const
 {
     crypto_auth_hmacsha256_state state;
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char *>(m_secret.constData()),
+    crypto_auth_hmacsha256_init(&state,
+                                reinterpret_cast<const unsigned char *>(m_secret.constData()),
                                 size_t(m_secret.size()));
-    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char *>(signingInput.constData()),
+    crypto_auth_hmacsha256_update(&state,
+                                  reinterpret_cast<const unsigned char *>(signingInput.constData()),
                                   quint64(signingInput.size()));
     crypto_auth_hmacsha256_final(&state, mac);
     return QByteArray(reinterpret_cast<const char *>(mac), sizeof mac);
@@ -53,10 +57,8 @@ QByteArray TokenService::issue(qint64 userId, const QString &sessionId) const
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QJsonObject claims{
-            {u"user_id"_s, userId},
-            {u"sub"_s, QString::number(userId)},
-            {u"sid"_s, sessionId},
-            {u"iat"_s, now},
+            {u"user_id"_s, userId},  {u"sub"_s, QString::number(userId)},
+            {u"sid"_s, sessionId},   {u"iat"_s, now},
             {u"exp"_s, now + m_ttl},
     };
     const QByteArray input = expectedHeader() + '.'
@@ -78,10 +80,12 @@ std::optional<TokenClaims> TokenService::verify(const QByteArray &token) const
     const auto decoded = QByteArray::fromBase64Encoding(token.mid(secondDot + 1), base64Url);
     const QByteArray expected = sign(input);
     if (!decoded || decoded.decoded.size() != expected.size()
-        || sodium_memcmp(decoded.decoded.constData(), expected.constData(), size_t(expected.size())) != 0)
+        || sodium_memcmp(decoded.decoded.constData(), expected.constData(), size_t(expected.size()))
+                != 0)
         return std::nullopt;
 
-    const auto payload = QByteArray::fromBase64Encoding(token.mid(firstDot + 1, secondDot - firstDot - 1), base64Url);
+    const auto payload = QByteArray::fromBase64Encoding(
+            token.mid(firstDot + 1, secondDot - firstDot - 1), base64Url);
     if (!payload)
         return std::nullopt;
     const QJsonDocument doc = QJsonDocument::fromJson(payload.decoded);
@@ -112,7 +116,8 @@ QString TokenService::sha256Hex(const QByteArray &data)
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, reinterpret_cast<const unsigned char *>(data.constData()),
                        quint64(data.size()));
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(digest), sizeof digest).toHex());
+    return QString::fromLatin1(
+            QByteArray(reinterpret_cast<const char *>(digest), sizeof digest).toHex());
 }
 
 } // namespace fastchat::server

@@ -11,13 +11,13 @@ namespace fastchat::server {
 struct Event
 {
     enum class Kind {
-        Frame, // send `frame` to every connection of `userIds`
+        Frame,        // send `frame` to every connection of `userIds`
         CloseSession, // close the connections of session `sessionId`
-        CloseUser, // close every connection of `userIds`
+        CloseUser,    // close every connection of `userIds`
     };
     Kind kind = Kind::Frame;
     QList<qint64> userIds;
-    QString frame; // one JSON object, as the text frame it will be sent as
+    QString frame;        // one JSON object, as the text frame it will be sent as
     qint64 messageId = 0; // for chat_message frames: lets a resuming connection skip duplicates
     quint64 skipConnection = 0; // the connection the event came from, which already knows
     QString sessionId;

@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QList>
+
 #include <optional>
 
 namespace fastchat::server::EventCodec {

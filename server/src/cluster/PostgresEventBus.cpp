@@ -8,6 +8,7 @@
 
 #include <QSqlDriver>
 #include <QTimer>
+
 #include <future>
 
 using namespace Qt::StringLiterals;
@@ -20,11 +21,10 @@ class PostgresBusWorker : public QObject
     Q_OBJECT
 public:
     explicit PostgresBusWorker(const DatabaseConfig &config)
-        : m_session(config, u"fastchat-bus-listen"_s),
-          m_publisher(config, u"fastchat-bus-notify"_s),
-          m_health(this) // a child: it moves to the bus thread too
-    {
-    }
+        : m_session(config, u"fastchat-bus-listen"_s)
+        , m_publisher(config, u"fastchat-bus-notify"_s)
+        , m_health(this) // a child: it moves to the bus thread too
+    {}
 
     bool connectAndListen(QString *error)
     {
@@ -56,7 +56,7 @@ public:
         if (!m_publisher.ensureOpen())
             qCWarning(lcHub) << "cluster NOTIFY: no connection";
         else if (!m_publisher.execPrepared("fc_notify", "SELECT pg_notify($1, $2)",
-                                    {QByteArray(PostgresEventBus::channel), payload}))
+                                           {QByteArray(PostgresEventBus::channel), payload}))
             qCWarning(lcHub) << "cluster NOTIFY failed:" << m_session.lastError().message;
     }
 
@@ -101,17 +101,23 @@ private:
     QTimer m_health;
 };
 
-PostgresEventBus::PostgresEventBus(const DatabaseConfig &config, QObject *parent) : EventBus(parent)
+PostgresEventBus::PostgresEventBus(const DatabaseConfig &config, QObject *parent)
+    : EventBus(parent)
 {
     m_thread.setObjectName(u"fastchat-bus"_s);
     m_worker = new PostgresBusWorker(config);
     m_worker->deliver = [this](const QList<Event> &events) {
-        QMetaObject::invokeMethod(this, [this, events] {
-            for (const Event &e : events)
-                emit received(e);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+                this,
+                [this, events] {
+                    for (const Event &e : events)
+                        emit received(e);
+                },
+                Qt::QueuedConnection);
     };
-    m_worker->reset = [this] { QMetaObject::invokeMethod(this, &PostgresEventBus::listenerReset, Qt::QueuedConnection); };
+    m_worker->reset = [this] {
+        QMetaObject::invokeMethod(this, &PostgresEventBus::listenerReset, Qt::QueuedConnection);
+    };
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
 }

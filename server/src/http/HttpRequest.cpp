@@ -22,8 +22,9 @@ std::optional<QJsonObject> HttpRequest::jsonBody(QString *error) const
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = body.trimmed().isEmpty() ? u"the request body must be a JSON object"_s
-                                          : u"the request body is not valid JSON: %1"_s.arg(parseError.errorString());
+        *error = body.trimmed().isEmpty()
+                ? u"the request body must be a JSON object"_s
+                : u"the request body is not valid JSON: %1"_s.arg(parseError.errorString());
         return std::nullopt;
     }
     if (!doc.isObject()) {

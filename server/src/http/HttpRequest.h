@@ -11,6 +11,7 @@
 #include <QList>
 #include <QString>
 #include <QUrlQuery>
+
 #include <optional>
 
 namespace fastchat::server {
@@ -23,7 +24,7 @@ struct HttpRequest
     QByteArray body;
     QHostAddress peer;
     QList<QPair<QByteArray, QByteArray>> headers;
-    QList<qint64> pathIds; // the {id} parts of the route, in order
+    QList<qint64> pathIds;           // the {id} parts of the route, in order
     std::optional<AuthContext> auth; // set for routes that require authentication
 
     QByteArray header(const QByteArray &name) const;

@@ -13,8 +13,9 @@ using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
-HttpResponder::HttpResponder(HttpServer *server, const QHttpServerRequest *request, QTcpSocket *socket,
-                             Metrics *metrics, const QByteArray &method, const QString &route)
+HttpResponder::HttpResponder(HttpServer *server, const QHttpServerRequest *request,
+                             QTcpSocket *socket, Metrics *metrics, const QByteArray &method,
+                             const QString &route)
     : m_state(std::make_shared<State>(State{server, request, socket, metrics, method, route, {}}))
 {
     m_state->started.start();
@@ -30,7 +31,8 @@ void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &co
         m_state->metrics->countRequest(m_state->method, m_state->route, status,
                                        double(m_state->started.nsecsElapsed()) / 1e9);
     // The socket owns the request object: both are alive, or both are gone.
-    if (!m_state->server || !m_state->socket || m_state->socket->state() != QAbstractSocket::ConnectedState) {
+    if (!m_state->server || !m_state->socket
+        || m_state->socket->state() != QAbstractSocket::ConnectedState) {
         qCDebug(lcHttp) << "client left before its answer was ready";
         return;
     }
@@ -45,8 +47,9 @@ void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &co
 
 void HttpResponder::json(int status, const QJsonValue &body, const Headers &extra) const
 {
-    const QByteArray bytes = body.isArray() ? QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)
-                                            : QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
+    const QByteArray bytes = body.isArray()
+            ? QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)
+            : QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
     raw(status, bytes, "application/json", extra);
 }
 

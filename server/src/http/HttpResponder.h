@@ -11,6 +11,7 @@
 #include <QPair>
 #include <QPointer>
 #include <QTcpSocket>
+
 #include <memory>
 
 class QHttpServerRequest;
@@ -27,7 +28,8 @@ public:
 
     // `route` labels the request in the metrics (a pattern such as "/users/{id}").
     HttpResponder(HttpServer *server, const QHttpServerRequest *request, QTcpSocket *socket,
-                  Metrics *metrics = nullptr, const QByteArray &method = {}, const QString &route = {});
+                  Metrics *metrics = nullptr, const QByteArray &method = {},
+                  const QString &route = {});
 
     // JSON body with Content-Type application/json.
     void json(int status, const QJsonValue &body, const Headers &extra = {}) const;

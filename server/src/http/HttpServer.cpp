@@ -17,14 +17,22 @@ namespace {
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    default: return "OTHER";
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    default:
+        return "OTHER";
     }
 }
 
@@ -38,11 +46,14 @@ QStringList splitPath(const QString &path)
 
 HttpServer::HttpServer(Authenticator &auth, Metrics &metrics, const QStringList &allowedOrigins,
                        QObject *parent)
-    : QAbstractHttpServer(parent), m_auth(auth), m_metrics(metrics), m_allowedOrigins(allowedOrigins)
-{
-}
+    : QAbstractHttpServer(parent)
+    , m_auth(auth)
+    , m_metrics(metrics)
+    , m_allowedOrigins(allowedOrigins)
+{}
 
-void HttpServer::route(const QByteArray &method, const QString &pattern, Access access, Handler handler)
+void HttpServer::route(const QByteArray &method, const QString &pattern, Access access,
+                       Handler handler)
 {
     m_routes.append(Route{method, pattern, splitPath(pattern), access, std::move(handler)});
 }
@@ -73,7 +84,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     qCDebug(lcHttp) << method << path;
 
     if (path == u"/ws")
-        return handleUpgrade(request, socket, HttpResponder(this, &request, socket, &m_metrics, method, u"/ws"_s));
+        return handleUpgrade(request, socket,
+                             HttpResponder(this, &request, socket, &m_metrics, method, u"/ws"_s));
 
     // Labelled by route pattern (bounded), or "other" for paths that match none.
     const QStringList segments = splitPath(path);
@@ -141,7 +153,8 @@ QPointer<QTcpSocket> HttpServer::takeUpgradedSocket(const QHostAddress &peer, qu
     return found;
 }
 
-bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket, const HttpResponder &responder)
+bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket,
+                               const HttpResponder &responder)
 {
     const bool upgrade = request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
     if (!upgrade) {
@@ -152,13 +165,15 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
     // Browsers send Origin; only the configured ones may connect (the seed allowed any).
     const QByteArray origin = request.value("origin");
     if (!origin.isEmpty() && !m_allowedOrigins.contains(QString::fromUtf8(origin))) {
-        responder.error(403, u"origin %1 is not allowed"_s.arg(QString::fromUtf8(origin).left(200)));
+        responder.error(403,
+                        u"origin %1 is not allowed"_s.arg(QString::fromUtf8(origin).left(200)));
         m_refusedUpgrade = true;
         return false;
     }
     // Refuse before the handshake, so a bad token gets a plain 401 (the seed's contract).
     const QByteArray header = request.value("authorization");
-    const QByteArray queryToken = QUrlQuery(request.url()).queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
+    const QByteArray queryToken
+            = QUrlQuery(request.url()).queryItemValue(u"token"_s, QUrl::FullyDecoded).toUtf8();
     const bool ok = header.isEmpty() ? bool(m_auth.fromToken(queryToken))
                                      : bool(m_auth.fromAuthorizationHeader(header));
     if (!ok) {

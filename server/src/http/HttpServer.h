@@ -12,6 +12,7 @@
 #include <QHttpServerResponder>
 #include <QPointer>
 #include <QTcpSocket>
+
 #include <functional>
 
 class QWebSocket;
@@ -61,7 +62,8 @@ private:
         Access access;
         Handler handler;
     };
-    bool handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket, const HttpResponder &responder);
+    bool handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket,
+                       const HttpResponder &responder);
     static bool matches(const Route &route, const QStringList &segments, QList<qint64> *ids);
 
     Authenticator &m_auth;

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QMutex>
 #include <QString>
+
 #include <array>
 #include <atomic>
 #include <functional>
@@ -19,8 +20,8 @@ class Histogram
 {
 public:
     // Upper bounds in seconds: 0.5 ms to 10 s.
-    static constexpr std::array<double, 14> bounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                      0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+    static constexpr std::array<double, 14> bounds = {
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     void observe(double seconds);
     void write(QByteArray &out, const QByteArray &name, const QByteArray &labels = {}) const;
 
@@ -37,7 +38,7 @@ public:
     std::atomic<quint64> messagesDelivered{0}; // chat_message frames handed to sockets
     std::atomic<quint64> acks{0};
     Histogram deliveryLatency; // frame received -> committed -> handed to the receiver's sockets
-    Histogram databaseTransaction; // one store job or group commit
+    Histogram databaseTransaction;        // one store job or group commit
     std::atomic<quint64> groupCommits{0}; // messages stored / group commits = batch size
 
     void countError(const QString &code);
@@ -50,7 +51,7 @@ public:
 private:
     mutable QMutex m_mutex;
     QHash<QString, quint64> m_errors;
-    QHash<QString, quint64> m_requests; // "method|route|status"
+    QHash<QString, quint64> m_requests;           // "method|route|status"
     QHash<QString, Histogram *> m_requestLatency; // by route
     struct Gauge
     {

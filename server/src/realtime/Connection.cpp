@@ -7,9 +7,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
-#include <sys/socket.h>
+
 #include <fastchat/Envelope.h>
 #include <fastchat/Frames.h>
+#include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
 
@@ -19,9 +20,13 @@ namespace {
 constexpr qsizetype maxTrackedLiveIds = 4096;
 }
 
-Connection::Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport, quint64 id,
-                       const AuthContext &auth, QObject *parent)
-    : QObject(parent), m_socket(std::move(socket)), m_transport(std::move(transport)), m_id(id), m_auth(auth)
+Connection::Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport,
+                       quint64 id, const AuthContext &auth, QObject *parent)
+    : QObject(parent)
+    , m_socket(std::move(socket))
+    , m_transport(std::move(transport))
+    , m_id(id)
+    , m_auth(auth)
 {
     // Frames that arrive after we began to close are not acted on (the client re-sends
     // what it did not get an ack for, after it reconnects).
@@ -29,10 +34,11 @@ Connection::Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> 
         if (!m_closing)
             emit textReceived(this, text);
     });
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
-        if (!m_closing)
-            emit textReceived(this, QString::fromUtf8(data));
-    });
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
+            [this](const QByteArray &data) {
+                if (!m_closing)
+                    emit textReceived(this, QString::fromUtf8(data));
+            });
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Connection::onDisconnected);
 }
 
@@ -85,7 +91,8 @@ void Connection::sendCloseFrame(QWebSocketProtocol::CloseCode code, const QStrin
     frame += reasonUtf8;
     m_transport->write(frame);
     const auto shutWhenSent = [transport = m_transport] {
-        if (transport && transport->bytesToWrite() == 0 && transport->state() == QAbstractSocket::ConnectedState)
+        if (transport && transport->bytesToWrite() == 0
+            && transport->state() == QAbstractSocket::ConnectedState)
             ::shutdown(int(transport->socketDescriptor()), SHUT_WR);
     };
     connect(m_transport, &QTcpSocket::bytesWritten, this, shutWhenSent);
@@ -129,7 +136,8 @@ bool Connection::takeMessageToken(int perSecond)
         m_messageTokens = burst;
         m_tokenClock.start();
     }
-    m_messageTokens = std::min(burst, m_messageTokens + double(m_tokenClock.restart()) * perSecond / 1000.0);
+    m_messageTokens = std::min(
+            burst, m_messageTokens + double(m_tokenClock.restart()) * perSecond / 1000.0);
     if (m_messageTokens < 1)
         return false;
     m_messageTokens -= 1;

@@ -9,10 +9,12 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
-#include <QTcpSocket>
 #include <QSet>
+#include <QTcpSocket>
 #include <QWebSocket>
+
 #include <fastchat/FrameType.h>
+
 #include <memory>
 
 class QJsonObject;

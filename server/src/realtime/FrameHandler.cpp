@@ -14,6 +14,7 @@
 
 #include <QElapsedTimer>
 #include <QPointer>
+
 #include <fastchat/Envelope.h>
 #include <fastchat/Frames.h>
 #include <fastchat/NewMessage.h>
@@ -30,20 +31,30 @@ constexpr qsizetype maxKnownUsers = 100000;
 
 FrameHandler::FrameHandler(Store &store, Hub &hub, ChatService &chat, TypingTracker &typing,
                            Metrics &metrics, int messagesPerSecond, QObject *parent)
-    : QObject(parent), m_store(store), m_hub(hub), m_chat(chat), m_typing(typing), m_metrics(metrics),
-      m_messagesPerSecond(messagesPerSecond)
-{
-}
+    : QObject(parent)
+    , m_store(store)
+    , m_hub(hub)
+    , m_chat(chat)
+    , m_typing(typing)
+    , m_metrics(metrics)
+    , m_messagesPerSecond(messagesPerSecond)
+{}
 
 QString FrameHandler::errorCode(const StoreError &error)
 {
     switch (error.kind) {
-    case StoreError::NotFound: return u"not_found"_s;
-    case StoreError::Conflict: return u"conflict"_s;
-    case StoreError::Forbidden: return u"forbidden"_s;
-    case StoreError::Invalid: return u"invalid_payload"_s;
-    case StoreError::Unavailable: return u"unavailable"_s;
-    case StoreError::Internal: return u"internal"_s;
+    case StoreError::NotFound:
+        return u"not_found"_s;
+    case StoreError::Conflict:
+        return u"conflict"_s;
+    case StoreError::Forbidden:
+        return u"forbidden"_s;
+    case StoreError::Invalid:
+        return u"invalid_payload"_s;
+    case StoreError::Unavailable:
+        return u"unavailable"_s;
+    case StoreError::Internal:
+        return u"internal"_s;
     }
     return u"internal"_s;
 }
@@ -73,7 +84,8 @@ void FrameHandler::handle(Connection *connection, const QString &text)
         }
         if (!connection->takeMessageToken(m_messagesPerSecond)) {
             sendError(connection, u"rate_limited"_s,
-                      u"more than %1 messages a second; slow down and send it again"_s.arg(m_messagesPerSecond),
+                      u"more than %1 messages a second; slow down and send it again"_s.arg(
+                              m_messagesPerSecond),
                       draft->clientId);
             return;
         }
@@ -81,24 +93,27 @@ void FrameHandler::handle(Connection *connection, const QString &text)
         const QString clientId = draft->clientId;
         QElapsedTimer received;
         received.start();
-        m_chat.send(connection->userId(), draft.value(), connection->id(),
-                    [this, origin, clientId, received](Result<StoredMessage> result) {
-                        if (result && !result->duplicate)
-                            m_metrics.deliveryLatency.observe(double(received.nsecsElapsed()) / 1e9);
-                        if (!origin)
-                            return; // the client will resume and re-send with its client_id
-                        if (!result) {
-                            sendError(origin, errorCode(result.error()), result.error().message, clientId);
-                            return;
-                        }
-                        const Message &m = result->message;
-                        ++m_metrics.acks;
-                        origin->sendFrame(QString::fromUtf8(Ack{clientId, m.id, m.conversationId, m.timestamp}.toFrame()));
-                        // The sending socket gets the stored message too (the seed echoed
-                        // it); a client that knows acks can match it by client_id.
-                        if (!result->duplicate)
-                            origin->deliver(Event{Event::Kind::Frame, {}, result->frame, m.id, 0, {}});
-                    });
+        m_chat.send(
+                connection->userId(), draft.value(), connection->id(),
+                [this, origin, clientId, received](Result<StoredMessage> result) {
+                    if (result && !result->duplicate)
+                        m_metrics.deliveryLatency.observe(double(received.nsecsElapsed()) / 1e9);
+                    if (!origin)
+                        return; // the client will resume and re-send with its client_id
+                    if (!result) {
+                        sendError(origin, errorCode(result.error()), result.error().message,
+                                  clientId);
+                        return;
+                    }
+                    const Message &m = result->message;
+                    ++m_metrics.acks;
+                    origin->sendFrame(QString::fromUtf8(
+                            Ack{clientId, m.id, m.conversationId, m.timestamp}.toFrame()));
+                    // The sending socket gets the stored message too (the seed echoed
+                    // it); a client that knows acks can match it by client_id.
+                    if (!result->duplicate)
+                        origin->deliver(Event{Event::Kind::Frame, {}, result->frame, m.id, 0, {}});
+                });
         return;
     }
     case FrameType::TypingStatus: {
@@ -117,14 +132,15 @@ void FrameHandler::handle(Connection *connection, const QString &text)
             return;
         }
         QPointer<Connection> origin(connection);
-        m_chat.markRead(connection->userId(), request.value(), [this, origin](Result<ReadOutcome> result) {
-            if (!origin)
-                return;
-            if (!result)
-                sendError(origin, errorCode(result.error()), result.error().message);
-            else if (result->marked == 0) // nothing changed, so nobody else was told
-                origin->send(FrameType::ReadReceipt, result->receipt.toJson());
-        });
+        m_chat.markRead(
+                connection->userId(), request.value(), [this, origin](Result<ReadOutcome> result) {
+                    if (!origin)
+                        return;
+                    if (!result)
+                        sendError(origin, errorCode(result.error()), result.error().message);
+                    else if (result->marked == 0) // nothing changed, so nobody else was told
+                        origin->send(FrameType::ReadReceipt, result->receipt.toJson());
+                });
         return;
     }
     case FrameType::Resume: {
@@ -145,7 +161,8 @@ void FrameHandler::handle(Connection *connection, const QString &text)
         return;
     default:
         sendError(connection, u"forbidden"_s,
-                  u"%1 frames are sent by the server, not to it"_s.arg(frameTypeName(envelope->type)));
+                  u"%1 frames are sent by the server, not to it"_s.arg(
+                          frameTypeName(envelope->type)));
         return;
     }
 }

@@ -13,7 +13,10 @@ using namespace Qt::StringLiterals;
 namespace fastchat::server {
 
 Hub::Hub(EventBus &bus, Metrics &metrics, QObject *parent)
-    : QObject(parent), m_bus(bus), m_metrics(metrics), m_nodeTag(QRandomGenerator::system()->generate())
+    : QObject(parent)
+    , m_bus(bus)
+    , m_metrics(metrics)
+    , m_nodeTag(QRandomGenerator::system()->generate())
 {
     connect(&m_bus, &EventBus::received, this, &Hub::deliverLocal);
 }

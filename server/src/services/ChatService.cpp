@@ -16,9 +16,13 @@ namespace fastchat::server {
 
 ChatService::ChatService(Store &store, Hub &hub, Presence &presence, TypingTracker &typing,
                          Metrics &metrics, QObject *parent)
-    : QObject(parent), m_store(store), m_hub(hub), m_presence(presence), m_typing(typing), m_metrics(metrics)
-{
-}
+    : QObject(parent)
+    , m_store(store)
+    , m_hub(hub)
+    , m_presence(presence)
+    , m_typing(typing)
+    , m_metrics(metrics)
+{}
 
 QString ChatService::chatMessageFrame(const Message &message)
 {
@@ -32,26 +36,29 @@ void ChatService::send(qint64 senderId, const NewMessage &draft, quint64 fromCon
         done(forbidden(u"you cannot send a message to yourself"_s));
         return;
     }
-    m_store.writeMessage(senderId, draft, fromConnection, [this, fromConnection, done](Result<StoredMessage> result) {
-        if (result && !result->duplicate) {
-            ++m_metrics.messagesStored;
-            const Message &m = result->message;
-            // The sender stopped typing to this receiver: say so before the message.
-            m_typing.stop(m.senderId, m.receiverId);
-            // In a cluster the writer NOTIFYed the message with its commit already.
-            if (!m_store.publishesMessageEvents()) {
-                Event event;
-                event.userIds = {m.senderId, m.receiverId};
-                event.frame = result->frame;
-                event.messageId = m.id;
-                event.skipConnection = fromConnection;
-                m_hub.publish(event);
-            }
-            if (result->newConversation)
-                m_presence.contactsMet(m.senderId, m.receiverId);
-        }
-        done(std::move(result));
-    });
+    m_store.writeMessage(senderId, draft, fromConnection,
+                         [this, fromConnection, done](Result<StoredMessage> result) {
+                             if (result && !result->duplicate) {
+                                 ++m_metrics.messagesStored;
+                                 const Message &m = result->message;
+                                 // The sender stopped typing to this receiver: say so before the
+                                 // message.
+                                 m_typing.stop(m.senderId, m.receiverId);
+                                 // In a cluster the writer NOTIFYed the message with its commit
+                                 // already.
+                                 if (!m_store.publishesMessageEvents()) {
+                                     Event event;
+                                     event.userIds = {m.senderId, m.receiverId};
+                                     event.frame = result->frame;
+                                     event.messageId = m.id;
+                                     event.skipConnection = fromConnection;
+                                     m_hub.publish(event);
+                                 }
+                                 if (result->newConversation)
+                                     m_presence.contactsMet(m.senderId, m.receiverId);
+                             }
+                             done(std::move(result));
+                         });
 }
 
 void ChatService::publishReceipt(const ReadReceipt &receipt)

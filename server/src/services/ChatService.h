@@ -8,7 +8,9 @@
 #include "store/Result.h"
 
 #include <QObject>
+
 #include <fastchat/Frames.h>
+
 #include <functional>
 
 namespace fastchat::server {

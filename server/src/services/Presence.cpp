@@ -10,6 +10,7 @@
 #include "store/UserQueries.h"
 
 #include <QDateTime>
+
 #include <fastchat/Envelope.h>
 #include <fastchat/Frames.h>
 #include <fastchat/Time.h>
@@ -17,7 +18,10 @@
 namespace fastchat::server {
 
 Presence::Presence(Store &store, Hub &hub, EventBus &bus, const QString &nodeId, QObject *parent)
-    : QObject(parent), m_store(store), m_hub(hub), m_nodeId(nodeId)
+    : QObject(parent)
+    , m_store(store)
+    , m_hub(hub)
+    , m_nodeId(nodeId)
 {
     connect(&hub, &Hub::userOnline, this, &Presence::wentOnline);
     connect(&hub, &Hub::userOffline, this, &Presence::wentOffline);
@@ -27,8 +31,10 @@ Presence::Presence(Store &store, Hub &hub, EventBus &bus, const QString &nodeId,
 bool Presence::joinCluster(QString *error)
 {
     const QString node = m_nodeId;
-    auto joined = m_store.writeNow<Done>([node](SqlSession &s) { return PresenceQueries::heartbeat(s, node); });
-    auto online = m_store.readNow<QSet<qint64>>([](SqlSession &s) { return PresenceQueries::onlineUsers(s); });
+    auto joined = m_store.writeNow<Done>(
+            [node](SqlSession &s) { return PresenceQueries::heartbeat(s, node); });
+    auto online = m_store.readNow<QSet<qint64>>(
+            [](SqlSession &s) { return PresenceQueries::onlineUsers(s); });
     if (!joined || !online) {
         *error = (joined ? online.error() : joined.error()).message;
         return false;
@@ -46,7 +52,8 @@ void Presence::leaveCluster()
         return;
     m_tick.stop();
     const QString node = m_nodeId;
-    m_store.write<Done>([node](SqlSession &s) { return PresenceQueries::leave(s, node); }, [](Result<Done>) {});
+    m_store.write<Done>([node](SqlSession &s) { return PresenceQueries::leave(s, node); },
+                        [](Result<Done>) {});
 }
 
 bool Presence::isOnline(qint64 userId) const
@@ -80,7 +87,9 @@ void Presence::wentOnline(qint64 userId)
     if (!m_nodeId.isEmpty()) {
         const QString node = m_nodeId;
         m_store.write<PresenceChange>(
-                [node, userId](SqlSession &s) { return PresenceQueries::connected(s, node, userId); },
+                [node, userId](SqlSession &s) {
+                    return PresenceQueries::connected(s, node, userId);
+                },
                 [this, userId](Result<PresenceChange> change) {
                     if (!change)
                         return;
@@ -112,7 +121,9 @@ void Presence::wentOffline(qint64 userId)
     if (!m_nodeId.isEmpty()) {
         const QString node = m_nodeId;
         m_store.write<PresenceChange>(
-                [node, userId](SqlSession &s) { return PresenceQueries::disconnected(s, node, userId); },
+                [node, userId](SqlSession &s) {
+                    return PresenceQueries::disconnected(s, node, userId);
+                },
                 [this, userId](Result<PresenceChange> change) {
                     if (change && change->changed)
                         announce(userId, false, change->lastSeenMs, change->contacts);
@@ -149,7 +160,8 @@ void Presence::contactsMet(qint64 a, qint64 b)
 void Presence::clusterTick()
 {
     const QString node = m_nodeId;
-    m_store.write<Done>([node](SqlSession &s) { return PresenceQueries::heartbeat(s, node); }, [](Result<Done>) {});
+    m_store.write<Done>([node](SqlSession &s) { return PresenceQueries::heartbeat(s, node); },
+                        [](Result<Done>) {});
     const qint64 deadBefore = QDateTime::currentMSecsSinceEpoch() - nodeDeadAfterMs;
     m_store.write<QList<DeadNodeUser>>(
             [deadBefore](SqlSession &s) { return PresenceQueries::sweepDeadNodes(s, deadBefore); },

@@ -27,7 +27,8 @@ public:
     static constexpr int heartbeatMs = 5000;
 
     // `nodeId` empty: a single node, presence is what the hub sees.
-    Presence(Store &store, Hub &hub, EventBus &bus, const QString &nodeId, QObject *parent = nullptr);
+    Presence(Store &store, Hub &hub, EventBus &bus, const QString &nodeId,
+             QObject *parent = nullptr);
 
     // Blocking, at start-up in a cluster: register the node, learn who is online.
     bool joinCluster(QString *error);

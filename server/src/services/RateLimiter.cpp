@@ -5,7 +5,9 @@
 
 namespace fastchat::server {
 
-RateLimiter::RateLimiter(int perMinute) : m_capacity(perMinute), m_perMs(perMinute / 60000.0)
+RateLimiter::RateLimiter(int perMinute)
+    : m_capacity(perMinute)
+    , m_perMs(perMinute / 60000.0)
 {
     m_clock.start();
 }

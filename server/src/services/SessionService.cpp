@@ -21,8 +21,12 @@ QString refreshHash(const QString &secret)
 }
 } // namespace
 
-SessionService::SessionService(Store &store, Authenticator &auth, Hub &hub, EventBus &bus, QObject *parent)
-    : QObject(parent), m_store(store), m_auth(auth), m_hub(hub)
+SessionService::SessionService(Store &store, Authenticator &auth, Hub &hub, EventBus &bus,
+                               QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_auth(auth)
+    , m_hub(hub)
 {
     connect(&bus, &EventBus::received, this, [this](const Event &event) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -70,7 +74,8 @@ void SessionService::open(const UserRecord &user, std::function<void(Result<QJso
             });
 }
 
-void SessionService::refresh(const QString &refreshToken, std::function<void(Result<QJsonObject>)> done)
+void SessionService::refresh(const QString &refreshToken,
+                             std::function<void(Result<QJsonObject>)> done)
 {
     const qsizetype dot = refreshToken.indexOf(u'.');
     if (dot <= 0 || refreshToken.size() > 512) {
@@ -88,7 +93,8 @@ void SessionService::refresh(const QString &refreshToken, std::function<void(Res
     };
     m_store.write<Refreshed>(
             [=](SqlSession &s) -> Result<Refreshed> {
-                auto outcome = SessionQueries::rotate(s, sessionId, presented, refreshHash(secret), expires);
+                auto outcome = SessionQueries::rotate(s, sessionId, presented, refreshHash(secret),
+                                                      expires);
                 if (!outcome)
                     return outcome.error();
                 Refreshed r{outcome.value(), {}};
@@ -108,7 +114,8 @@ void SessionService::refresh(const QString &refreshToken, std::function<void(Res
                 const RefreshOutcome *outcome = &refreshed->outcome;
                 switch (outcome->kind) {
                 case RefreshOutcome::Rotated:
-                    done(sessionJson(outcome->userId, sessionId, sessionId + u'.' + secret, refreshed->user));
+                    done(sessionJson(outcome->userId, sessionId, sessionId + u'.' + secret,
+                                     refreshed->user));
                     return;
                 case RefreshOutcome::Reused:
                     // Someone holds a copy of an old token: end the session for everyone.
@@ -126,15 +133,16 @@ void SessionService::refresh(const QString &refreshToken, std::function<void(Res
 void SessionService::close(const AuthContext &session, std::function<void(Result<Done>)> done)
 {
     const QString sessionId = session.sessionId;
-    m_store.write<qint64>([sessionId](SqlSession &s) { return SessionQueries::revoke(s, sessionId); },
-                          [this, session, done](Result<qint64> revoked) {
-                              if (!revoked && revoked.error().kind != StoreError::NotFound) {
-                                  done(revoked.error());
-                                  return;
-                              }
-                              revokeSessionEverywhere(session.sessionId, session.userId);
-                              done(Done{});
-                          });
+    m_store.write<qint64>(
+            [sessionId](SqlSession &s) { return SessionQueries::revoke(s, sessionId); },
+            [this, session, done](Result<qint64> revoked) {
+                if (!revoked && revoked.error().kind != StoreError::NotFound) {
+                    done(revoked.error());
+                    return;
+                }
+                revokeSessionEverywhere(session.sessionId, session.userId);
+                done(Done{});
+            });
 }
 
 void SessionService::closeOthers(qint64 userId, const QString &keepSessionId)
@@ -172,7 +180,8 @@ void SessionService::userRevoked(qint64 userId)
 
 qint64 SessionService::horizonMs() const
 {
-    return QDateTime::currentMSecsSinceEpoch() - (qint64(m_auth.tokens().accessTtlSeconds()) + 60) * 1000;
+    return QDateTime::currentMSecsSinceEpoch()
+            - (qint64(m_auth.tokens().accessTtlSeconds()) + 60) * 1000;
 }
 
 void SessionService::apply(const QList<Revocation> &revocations)
@@ -199,7 +208,8 @@ bool SessionService::loadRecentRevocations(QString *error)
     const qint64 since = horizonMs();
     auto revocations = m_store.readNow<QList<Revocation>>(
             [since](SqlSession &s) { return SessionQueries::revocationsAfter(s, 0, since); });
-    auto last = m_store.readNow<qint64>([](SqlSession &s) { return SessionQueries::lastRevocationId(s); });
+    auto last = m_store.readNow<qint64>(
+            [](SqlSession &s) { return SessionQueries::lastRevocationId(s); });
     if (!revocations || !last) {
         *error = (revocations ? last.error() : revocations.error()).message;
         return false;
@@ -219,7 +229,9 @@ void SessionService::followRevocations(int pollMs)
         const qint64 after = m_lastRevocationId;
         const qint64 since = horizonMs();
         m_store.read<QList<Revocation>>(
-                [after, since](SqlSession &s) { return SessionQueries::revocationsAfter(s, after, since); },
+                [after, since](SqlSession &s) {
+                    return SessionQueries::revocationsAfter(s, after, since);
+                },
                 [this](Result<QList<Revocation>> revocations) {
                     m_polling = false;
                     if (revocations)

@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
+
 #include <functional>
 
 namespace fastchat::server {
@@ -27,7 +28,8 @@ public:
 
     // Revocations published on `bus` by other nodes take effect here at once (the
     // revocation log catches up within seconds in any case).
-    SessionService(Store &store, Authenticator &auth, Hub &hub, EventBus &bus, QObject *parent = nullptr);
+    SessionService(Store &store, Authenticator &auth, Hub &hub, EventBus &bus,
+                   QObject *parent = nullptr);
 
     // {token, access_token, refresh_token, token_type, expires_in, user}
     void open(const UserRecord &user, std::function<void(Result<QJsonObject>)> done);

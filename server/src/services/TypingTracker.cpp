@@ -4,12 +4,15 @@
 #include "realtime/Hub.h"
 
 #include <QDateTime>
+
 #include <fastchat/Envelope.h>
 #include <fastchat/TypingStatus.h>
 
 namespace fastchat::server {
 
-TypingTracker::TypingTracker(Hub &hub, QObject *parent) : QObject(parent), m_hub(hub)
+TypingTracker::TypingTracker(Hub &hub, QObject *parent)
+    : QObject(parent)
+    , m_hub(hub)
 {
     m_clock.start();
     m_sweep.setInterval(500);

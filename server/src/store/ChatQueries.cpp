@@ -12,9 +12,9 @@ namespace fastchat::server::ChatQueries {
 
 namespace {
 
-const QString messageColumns =
-        u"m.id, m.conversation_id, m.sender_id, m.receiver_id, m.content, m.type, m.client_id,"
-        " m.created_at, m.read_at"_s;
+const QString messageColumns
+        = u"m.id, m.conversation_id, m.sender_id, m.receiver_id, m.content, m.type, m.client_id,"
+          " m.created_at, m.read_at"_s;
 constexpr int messageColumnCount = 9;
 
 Message readMessage(const QSqlQuery &q, int at = 0)
@@ -46,7 +46,8 @@ Result<QList<Message>> readMessages(SqlSession &s, QSqlQuery &q)
 // 0 when the two have never exchanged a message.
 Result<qint64> conversationId(SqlSession &s, qint64 a, qint64 b)
 {
-    QSqlQuery &q = s.prepared(u"SELECT id FROM conversations WHERE user1_id = ? AND user2_id = ?"_s);
+    QSqlQuery &q = s.prepared(
+            u"SELECT id FROM conversations WHERE user1_id = ? AND user2_id = ?"_s);
     q.addBindValue(std::min(a, b));
     q.addBindValue(std::max(a, b));
     if (!s.exec(q))
@@ -208,11 +209,10 @@ Result<Message> messageById(SqlSession &s, qint64 id)
 
 Result<QList<Message>> messagesSince(SqlSession &s, qint64 userId, qint64 afterId, int limit)
 {
-    QSqlQuery &q = s.prepared(
-            u"SELECT "_s + messageColumns
-            + u" FROM messages m WHERE m.id > ? AND m.conversation_id IN"
-              " (SELECT id FROM conversations WHERE user1_id = ? OR user2_id = ?)"
-              " ORDER BY m.id LIMIT ?"_s);
+    QSqlQuery &q = s.prepared(u"SELECT "_s + messageColumns
+                              + u" FROM messages m WHERE m.id > ? AND m.conversation_id IN"
+                                " (SELECT id FROM conversations WHERE user1_id = ? OR user2_id = ?)"
+                                " ORDER BY m.id LIMIT ?"_s);
     q.addBindValue(afterId);
     q.addBindValue(userId);
     q.addBindValue(userId);

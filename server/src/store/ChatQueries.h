@@ -6,6 +6,7 @@
 #include "Result.h"
 
 #include <QList>
+
 #include <fastchat/Conversation.h>
 #include <fastchat/Frames.h>
 #include <fastchat/Message.h>
@@ -34,7 +35,8 @@ namespace ChatQueries {
 // the last message and the peer.
 Result<QList<Conversation>> conversations(SqlSession &s, qint64 userId);
 // Messages between two users, oldest first.
-Result<QList<Message>> history(SqlSession &s, qint64 userId, qint64 peerId, const HistoryPage &page);
+Result<QList<Message>> history(SqlSession &s, qint64 userId, qint64 peerId,
+                               const HistoryPage &page);
 // The seed's history: every message between the two, oldest first.
 Result<QList<Message>> fullHistory(SqlSession &s, qint64 userId, qint64 peerId);
 // Marks what peerId sent to readerId, up to `upToId`, as read; recounts the reader's

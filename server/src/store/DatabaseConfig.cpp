@@ -52,7 +52,8 @@ std::optional<DatabaseConfig> DatabaseConfig::fromUrl(const QString &text, QStri
     if (scheme.isEmpty() && !text.isEmpty())
         return sqliteFile(text);
     if (error)
-        *error = u"unsupported database URL '%1': use postgresql://... or sqlite:///path"_s.arg(scheme);
+        *error = u"unsupported database URL '%1': use postgresql://... or sqlite:///path"_s.arg(
+                scheme);
     return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QString>
+
 #include <optional>
 
 namespace fastchat::server {

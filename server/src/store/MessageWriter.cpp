@@ -8,8 +8,10 @@
 #include "cluster/PostgresEventBus.h"
 
 #include <QSet>
-#include <algorithm>
+
 #include <fastchat/Time.h>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -54,7 +56,9 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
     };
     if (!session.begin())
         return fail();
-    if (m_cluster && !session.execPrepared("fc_message_order_lock", "SELECT pg_advisory_xact_lock(727275)", {}))
+    if (m_cluster
+        && !session.execPrepared("fc_message_order_lock", "SELECT pg_advisory_xact_lock(727275)",
+                                 {}))
         return fail();
 
     // Which of the users involved may take part: one query for the whole batch.
@@ -88,7 +92,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         }
         Row row;
         row.index = i;
-        const auto conversation = conversationFor(session, p.senderId, p.draft.receiverId, &row.newConversation);
+        const auto conversation = conversationFor(session, p.senderId, p.draft.receiverId,
+                                                  &row.newConversation);
         if (!conversation)
             return fail();
         row.conversationId = conversation.value();
@@ -97,7 +102,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         rows.push_back(row);
         results.emplace_back(StoredMessage{}); // filled in below
     }
-    if (!(session.isPostgres() ? insertMany(session, batch, rows) : insertEach(session, batch, rows)))
+    if (!(session.isPostgres() ? insertMany(session, batch, rows)
+                               : insertEach(session, batch, rows)))
         return fail();
 
     QHash<qint64, ConversationChange> changes;
@@ -149,8 +155,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         existing.finish();
         stored.duplicate = true;
     }
-    if (!updateConversations(session, changes) || (m_cluster && !notifyEvents(session, batch, results))
-        || !session.commit())
+    if (!updateConversations(session, changes)
+        || (m_cluster && !notifyEvents(session, batch, results)) || !session.commit())
         return fail();
     return true;
 }
@@ -225,10 +231,10 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
     // PostgreSQL is a round trip away: take the ids first, then insert every row in one
     // statement. RETURNING names the rows that went in; the others repeated a client_id.
     const qsizetype n = qsizetype(rows.size());
-    const auto taken = session.execPrepared(
-            "fc_take_message_ids",
-            "SELECT nextval(pg_get_serial_sequence('messages', 'id')) FROM generate_series(1, $1::int)",
-            {QByteArray::number(n)});
+    const auto taken = session.execPrepared("fc_take_message_ids",
+                                            "SELECT nextval(pg_get_serial_sequence('messages', "
+                                            "'id')) FROM generate_series(1, $1::int)",
+                                            {QByteArray::number(n)});
     if (!taken || taken->size() != n)
         return false;
     QList<qint64> ids;
@@ -238,8 +244,9 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
     std::sort(ids.begin(), ids.end());
 
     constexpr int columns = 8;
-    QByteArray sql = "INSERT INTO messages (id, conversation_id, sender_id, receiver_id, content, type,"
-                     " client_id, created_at) VALUES ";
+    QByteArray sql
+            = "INSERT INTO messages (id, conversation_id, sender_id, receiver_id, content, type,"
+              " client_id, created_at) VALUES ";
     QByteArrayList parameters;
     parameters.reserve(n * columns);
     for (qsizetype i = 0; i < n; ++i) {
@@ -255,8 +262,10 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
                    << (p.draft.clientId.isEmpty() ? QByteArray() : textParameter(p.draft.clientId))
                    << QByteArray::number(row.createdAt);
     }
-    sql += " ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id";
-    const auto inserted = session.execPrepared("fc_insert_messages_" + QByteArray::number(n), sql, parameters);
+    sql += " ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING "
+           "id";
+    const auto inserted = session.execPrepared("fc_insert_messages_" + QByteArray::number(n), sql,
+                                               parameters);
     if (!inserted)
         return false;
     QSet<qint64> insertedIds;
@@ -267,7 +276,8 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
     return true;
 }
 
-bool MessageWriter::updateConversations(SqlSession &session, const QHash<qint64, ConversationChange> &changes)
+bool MessageWriter::updateConversations(SqlSession &session,
+                                        const QHash<qint64, ConversationChange> &changes)
 {
     if (changes.isEmpty())
         return true;
@@ -302,11 +312,14 @@ bool MessageWriter::updateConversations(SqlSession &session, const QHash<qint64,
                    << QByteArray::number(it->user2Unread);
     }
     sql += ") AS v(id, last, at, u1, u2) WHERE c.id = v.id";
-    return session.execPrepared("fc_update_conversations_" + QByteArray::number(changes.size()), sql, parameters)
+    return session
+            .execPrepared("fc_update_conversations_" + QByteArray::number(changes.size()), sql,
+                          parameters)
             .has_value();
 }
 
-Result<qint64> MessageWriter::conversationFor(SqlSession &session, qint64 a, qint64 b, bool *created)
+Result<qint64> MessageWriter::conversationFor(SqlSession &session, qint64 a, qint64 b,
+                                              bool *created)
 {
     const QPair<qint64, qint64> pair(std::min(a, b), std::max(a, b));
     if (const auto it = m_conversationIds.constFind(pair); it != m_conversationIds.constEnd())

@@ -7,6 +7,7 @@
 #include "PendingMessage.h"
 
 #include <QHash>
+
 #include <vector>
 
 namespace fastchat::server {
@@ -20,7 +21,9 @@ public:
     // advisory lock, so message ids commit in id order on every node (a client's resume
     // from "the last id I have" stays exact), and each batch's chat_message events are
     // NOTIFYed inside its transaction: every node delivers them in commit order.
-    explicit MessageWriter(bool cluster = false) : m_cluster(cluster) { }
+    explicit MessageWriter(bool cluster = false)
+        : m_cluster(cluster)
+    {}
 
     void write(SqlSession &session, std::vector<PendingMessage> &batch);
 
@@ -41,8 +44,10 @@ private:
         qint64 user2Unread = 0;
     };
 
-    bool insertEach(SqlSession &session, const std::vector<PendingMessage> &batch, std::vector<Row> &rows);
-    bool insertMany(SqlSession &session, const std::vector<PendingMessage> &batch, std::vector<Row> &rows);
+    bool insertEach(SqlSession &session, const std::vector<PendingMessage> &batch,
+                    std::vector<Row> &rows);
+    bool insertMany(SqlSession &session, const std::vector<PendingMessage> &batch,
+                    std::vector<Row> &rows);
     bool updateConversations(SqlSession &session, const QHash<qint64, ConversationChange> &changes);
     // Writes and commits; fills results (one per message). False when the transaction
     // failed, with the error in *failure.

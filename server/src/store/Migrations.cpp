@@ -24,106 +24,106 @@ struct Migration
 const QList<Migration> &migrations()
 {
     static const QList<Migration> list = {
-        {1,
-         "users, sessions, conversations, messages",
-         {
-                 u"CREATE TABLE users ("
-                 " id {id},"
-                 " username TEXT NOT NULL,"
-                 " email TEXT NOT NULL,"
-                 " password_hash TEXT NOT NULL,"
-                 " profile_image TEXT NOT NULL DEFAULT '',"
-                 " is_admin INTEGER NOT NULL DEFAULT 0,"
-                 " last_seen BIGINT,"
-                 " created_at BIGINT NOT NULL,"
-                 " updated_at BIGINT NOT NULL,"
-                 " disabled_at BIGINT,"
-                 " deleted_at BIGINT)"_s,
-                 // Names are unique without regard to case; usernames are ASCII and e-mail
-                 // addresses are stored lower-case, so lower() agrees in both databases.
-                 u"CREATE UNIQUE INDEX users_username ON users (lower(username))"_s,
-                 u"CREATE UNIQUE INDEX users_email ON users (email)"_s,
-                 u"CREATE TABLE sessions ("
-                 " id TEXT PRIMARY KEY,"
-                 " user_id BIGINT NOT NULL REFERENCES users(id),"
-                 " refresh_hash TEXT NOT NULL,"
-                 " created_at BIGINT NOT NULL,"
-                 " last_used_at BIGINT NOT NULL,"
-                 " expires_at BIGINT NOT NULL,"
-                 " revoked_at BIGINT)"_s,
-                 u"CREATE INDEX sessions_user ON sessions (user_id)"_s,
-                 u"CREATE TABLE conversations ("
-                 " id {id},"
-                 " user1_id BIGINT NOT NULL REFERENCES users(id),"
-                 " user2_id BIGINT NOT NULL REFERENCES users(id),"
-                 " last_message_id BIGINT,"
-                 " user1_unread BIGINT NOT NULL DEFAULT 0,"
-                 " user2_unread BIGINT NOT NULL DEFAULT 0,"
-                 " created_at BIGINT NOT NULL,"
-                 " updated_at BIGINT NOT NULL,"
-                 " CHECK (user1_id < user2_id))"_s,
-                 u"CREATE UNIQUE INDEX conversations_pair ON conversations (user1_id, user2_id)"_s,
-                 u"CREATE INDEX conversations_user2 ON conversations (user2_id)"_s,
-                 u"CREATE TABLE messages ("
-                 " id {id},"
-                 " conversation_id BIGINT NOT NULL REFERENCES conversations(id),"
-                 " sender_id BIGINT NOT NULL REFERENCES users(id),"
-                 " receiver_id BIGINT NOT NULL REFERENCES users(id),"
-                 " content TEXT NOT NULL,"
-                 " type TEXT NOT NULL,"
-                 " client_id TEXT,"
-                 " created_at BIGINT NOT NULL,"
-                 " read_at BIGINT)"_s,
-                 // History and resume read by keyset (conversation_id, id).
-                 u"CREATE INDEX messages_conversation ON messages (conversation_id, id)"_s,
-                 u"CREATE UNIQUE INDEX messages_client ON messages (sender_id, client_id)"
-                 " WHERE client_id IS NOT NULL"_s,
-                 // Counting and marking unread messages touches only unread rows.
-                 u"CREATE INDEX messages_unread ON messages (conversation_id, receiver_id, id)"
-                 " WHERE read_at IS NULL"_s,
-                 u"CREATE TABLE server_secrets ("
-                 " name TEXT PRIMARY KEY,"
-                 " value TEXT NOT NULL,"
-                 " created_at BIGINT NOT NULL)"_s,
-         }},
-        {2,
-         "revocations: a log every node follows",
-         {
-                 // Every revoked session and every disabled or deleted user is appended
-                 // here, by a server node or by the admin command line; each node reads
-                 // what is new every few seconds, so a token refused on one node is
-                 // refused on all of them.
-                 u"CREATE TABLE revocations ("
-                 " id {id},"
-                 " session_id TEXT,"
-                 " user_id BIGINT NOT NULL,"
-                 " at BIGINT NOT NULL)"_s,
-                 u"CREATE INDEX revocations_at ON revocations (at)"_s,
-         }},
-        {3,
-         "nodes and presence: who is online across a cluster",
-         {
-                 // A node's heartbeat; a node silent for long is dead and its presence
-                 // rows are removed by the others.
-                 u"CREATE TABLE nodes ("
-                 " id TEXT PRIMARY KEY,"
-                 " started_at BIGINT NOT NULL,"
-                 " heartbeat_at BIGINT NOT NULL)"_s,
-                 // One row per user per node holding at least one of their sockets.
-                 u"CREATE TABLE presence ("
-                 " node_id TEXT NOT NULL,"
-                 " user_id BIGINT NOT NULL,"
-                 " PRIMARY KEY (node_id, user_id))"_s,
-                 u"CREATE INDEX presence_user ON presence (user_id)"_s,
-         }},
+            {1,
+             "users, sessions, conversations, messages",
+             {
+                     u"CREATE TABLE users ("
+                     " id {id},"
+                     " username TEXT NOT NULL,"
+                     " email TEXT NOT NULL,"
+                     " password_hash TEXT NOT NULL,"
+                     " profile_image TEXT NOT NULL DEFAULT '',"
+                     " is_admin INTEGER NOT NULL DEFAULT 0,"
+                     " last_seen BIGINT,"
+                     " created_at BIGINT NOT NULL,"
+                     " updated_at BIGINT NOT NULL,"
+                     " disabled_at BIGINT,"
+                     " deleted_at BIGINT)"_s,
+                     // Names are unique without regard to case; usernames are ASCII and e-mail
+                     // addresses are stored lower-case, so lower() agrees in both databases.
+                     u"CREATE UNIQUE INDEX users_username ON users (lower(username))"_s,
+                     u"CREATE UNIQUE INDEX users_email ON users (email)"_s,
+                     u"CREATE TABLE sessions ("
+                     " id TEXT PRIMARY KEY,"
+                     " user_id BIGINT NOT NULL REFERENCES users(id),"
+                     " refresh_hash TEXT NOT NULL,"
+                     " created_at BIGINT NOT NULL,"
+                     " last_used_at BIGINT NOT NULL,"
+                     " expires_at BIGINT NOT NULL,"
+                     " revoked_at BIGINT)"_s,
+                     u"CREATE INDEX sessions_user ON sessions (user_id)"_s,
+                     u"CREATE TABLE conversations ("
+                     " id {id},"
+                     " user1_id BIGINT NOT NULL REFERENCES users(id),"
+                     " user2_id BIGINT NOT NULL REFERENCES users(id),"
+                     " last_message_id BIGINT,"
+                     " user1_unread BIGINT NOT NULL DEFAULT 0,"
+                     " user2_unread BIGINT NOT NULL DEFAULT 0,"
+                     " created_at BIGINT NOT NULL,"
+                     " updated_at BIGINT NOT NULL,"
+                     " CHECK (user1_id < user2_id))"_s,
+                     u"CREATE UNIQUE INDEX conversations_pair ON conversations (user1_id, user2_id)"_s,
+                     u"CREATE INDEX conversations_user2 ON conversations (user2_id)"_s,
+                     u"CREATE TABLE messages ("
+                     " id {id},"
+                     " conversation_id BIGINT NOT NULL REFERENCES conversations(id),"
+                     " sender_id BIGINT NOT NULL REFERENCES users(id),"
+                     " receiver_id BIGINT NOT NULL REFERENCES users(id),"
+                     " content TEXT NOT NULL,"
+                     " type TEXT NOT NULL,"
+                     " client_id TEXT,"
+                     " created_at BIGINT NOT NULL,"
+                     " read_at BIGINT)"_s,
+                     // History and resume read by keyset (conversation_id, id).
+                     u"CREATE INDEX messages_conversation ON messages (conversation_id, id)"_s,
+                     u"CREATE UNIQUE INDEX messages_client ON messages (sender_id, client_id)"
+                     " WHERE client_id IS NOT NULL"_s,
+                     // Counting and marking unread messages touches only unread rows.
+                     u"CREATE INDEX messages_unread ON messages (conversation_id, receiver_id, id)"
+                     " WHERE read_at IS NULL"_s,
+                     u"CREATE TABLE server_secrets ("
+                     " name TEXT PRIMARY KEY,"
+                     " value TEXT NOT NULL,"
+                     " created_at BIGINT NOT NULL)"_s,
+             }},
+            {2,
+             "revocations: a log every node follows",
+             {
+                     // Every revoked session and every disabled or deleted user is appended
+                     // here, by a server node or by the admin command line; each node reads
+                     // what is new every few seconds, so a token refused on one node is
+                     // refused on all of them.
+                     u"CREATE TABLE revocations ("
+                     " id {id},"
+                     " session_id TEXT,"
+                     " user_id BIGINT NOT NULL,"
+                     " at BIGINT NOT NULL)"_s,
+                     u"CREATE INDEX revocations_at ON revocations (at)"_s,
+             }},
+            {3,
+             "nodes and presence: who is online across a cluster",
+             {
+                     // A node's heartbeat; a node silent for long is dead and its presence
+                     // rows are removed by the others.
+                     u"CREATE TABLE nodes ("
+                     " id TEXT PRIMARY KEY,"
+                     " started_at BIGINT NOT NULL,"
+                     " heartbeat_at BIGINT NOT NULL)"_s,
+                     // One row per user per node holding at least one of their sockets.
+                     u"CREATE TABLE presence ("
+                     " node_id TEXT NOT NULL,"
+                     " user_id BIGINT NOT NULL,"
+                     " PRIMARY KEY (node_id, user_id))"_s,
+                     u"CREATE INDEX presence_user ON presence (user_id)"_s,
+             }},
     };
     return list;
 }
 
 QString forDialect(QString sql, bool postgres)
 {
-    sql.replace(u"{id}"_s, postgres ? u"BIGSERIAL PRIMARY KEY"_s
-                                    : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s);
+    sql.replace(u"{id}"_s,
+                postgres ? u"BIGSERIAL PRIMARY KEY"_s : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s);
     return sql;
 }
 
@@ -160,7 +160,8 @@ bool Migrations::apply(SqlSession &session, QString *error)
         // this transaction ends.
         if (session.isPostgres())
             session.execDirect(u"SELECT pg_advisory_xact_lock(727274)"_s);
-        QSqlQuery &exists = session.prepared(u"SELECT 1 FROM schema_migrations WHERE version = ?"_s);
+        QSqlQuery &exists = session.prepared(
+                u"SELECT 1 FROM schema_migrations WHERE version = ?"_s);
         exists.addBindValue(m.version);
         if (!session.exec(exists)) {
             session.rollback();
@@ -176,8 +177,8 @@ bool Migrations::apply(SqlSession &session, QString *error)
         for (const QString &statement : m.statements) {
             if (!session.execDirect(forDialect(statement, session.isPostgres()))) {
                 session.rollback();
-                *error = u"migration %1 (%2) failed: %3"_s.arg(m.version)
-                                 .arg(QString::fromLatin1(m.description), session.lastError().message);
+                *error = u"migration %1 (%2) failed: %3"_s.arg(m.version).arg(
+                        QString::fromLatin1(m.description), session.lastError().message);
                 return false;
             }
         }

@@ -14,9 +14,9 @@ namespace fastchat::server {
 struct StoredMessage
 {
     Message message;
-    bool duplicate = false; // the client_id was seen before: nothing new was stored
+    bool duplicate = false;       // the client_id was seen before: nothing new was stored
     bool newConversation = false; // the first message between these two users
-    QString frame; // the chat_message frame, encoded once by the writer thread
+    QString frame;                // the chat_message frame, encoded once by the writer thread
 };
 
 struct PendingMessage

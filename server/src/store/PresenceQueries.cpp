@@ -34,7 +34,7 @@ Result<qint64> socketsElsewhere(SqlSession &s, qint64 userId)
     return n;
 }
 
-template <typename T>
+template<typename T>
 Result<T> rollback(SqlSession &s)
 {
     const StoreError e = s.lastError();
@@ -47,8 +47,9 @@ Result<T> rollback(SqlSession &s)
 Result<Done> heartbeat(SqlSession &s, const QString &nodeId)
 {
     const qint64 now = sql::nowMs();
-    QSqlQuery &q = s.prepared(u"INSERT INTO nodes (id, started_at, heartbeat_at) VALUES (?, ?, ?)"
-                              " ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at"_s);
+    QSqlQuery &q = s.prepared(
+            u"INSERT INTO nodes (id, started_at, heartbeat_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at"_s);
     q.addBindValue(nodeId);
     q.addBindValue(now);
     q.addBindValue(now);

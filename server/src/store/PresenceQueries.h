@@ -15,8 +15,8 @@ class SqlSession;
 
 struct PresenceChange
 {
-    bool changed = false; // the user's first socket anywhere opened, or the last one closed
-    qint64 lastSeenMs = 0; // when offline
+    bool changed = false;   // the user's first socket anywhere opened, or the last one closed
+    qint64 lastSeenMs = 0;  // when offline
     QList<qint64> contacts; // who hears about it
 };
 

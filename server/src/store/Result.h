@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QString>
+
 #include <utility>
 #include <variant>
 
@@ -12,27 +13,30 @@ namespace fastchat::server {
 struct StoreError
 {
     enum Kind {
-        NotFound, // 404 / not_found
-        Conflict, // 409
-        Forbidden, // 403 / forbidden
-        Invalid, // 400 / invalid_payload
+        NotFound,    // 404 / not_found
+        Conflict,    // 409
+        Forbidden,   // 403 / forbidden
+        Invalid,     // 400 / invalid_payload
         Unavailable, // 503 / unavailable: the database did not answer; retry
-        Internal, // 500 / internal
+        Internal,    // 500 / internal
     };
     Kind kind = Internal;
     QString message;
 };
 
 struct Done
-{
-};
+{};
 
-template <typename T>
+template<typename T>
 class Result
 {
 public:
-    Result(T value) : m_data(std::move(value)) { }
-    Result(StoreError error) : m_data(std::move(error)) { }
+    Result(T value)
+        : m_data(std::move(value))
+    {}
+    Result(StoreError error)
+        : m_data(std::move(error))
+    {}
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }

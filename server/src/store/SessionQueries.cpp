@@ -12,9 +12,9 @@ Result<Done> create(SqlSession &s, const QString &sessionId, qint64 userId,
                     const QString &refreshHash, qint64 expiresAtMs)
 {
     const qint64 now = sql::nowMs();
-    QSqlQuery &q = s.prepared(
-            u"INSERT INTO sessions (id, user_id, refresh_hash, created_at, last_used_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)"_s);
+    QSqlQuery &q = s.prepared(u"INSERT INTO sessions (id, user_id, refresh_hash, created_at, "
+                              u"last_used_at, expires_at)"
+                              " VALUES (?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(sessionId);
     q.addBindValue(userId);
     q.addBindValue(refreshHash);
@@ -35,7 +35,8 @@ Result<RefreshOutcome> rotate(SqlSession &s, const QString &sessionId, const QSt
     QSqlQuery &swap = s.prepared(
             u"UPDATE sessions SET refresh_hash = ?, last_used_at = ?, expires_at = ?"
             " WHERE id = ? AND refresh_hash = ? AND revoked_at IS NULL AND expires_at > ?"
-            " AND user_id IN (SELECT id FROM users WHERE deleted_at IS NULL AND disabled_at IS NULL)"
+            " AND user_id IN (SELECT id FROM users WHERE deleted_at IS NULL AND disabled_at IS "
+            "NULL)"
             " RETURNING user_id"_s);
     swap.addBindValue(newHash);
     swap.addBindValue(now);
@@ -121,7 +122,8 @@ Result<QList<QString>> revokeAllOf(SqlSession &s, qint64 userId, const QString &
 
 bool logRevocation(SqlSession &s, const QString &sessionId, qint64 userId, qint64 atMs)
 {
-    QSqlQuery &q = s.prepared(u"INSERT INTO revocations (session_id, user_id, at) VALUES (?, ?, ?)"_s);
+    QSqlQuery &q = s.prepared(
+            u"INSERT INTO revocations (session_id, user_id, at) VALUES (?, ?, ?)"_s);
     q.addBindValue(sql::textOrNull(sessionId));
     q.addBindValue(userId);
     q.addBindValue(atMs);

@@ -33,9 +33,8 @@ Result<Done> create(SqlSession &s, const QString &sessionId, qint64 userId,
                     const QString &refreshHash, qint64 expiresAtMs);
 // Swaps the refresh hash when `presentedHash` is the current one. A valid session id
 // with another hash means a refresh token was used twice: the session is revoked.
-Result<RefreshOutcome> rotate(SqlSession &s, const QString &sessionId,
-                              const QString &presentedHash, const QString &newHash,
-                              qint64 newExpiresAtMs);
+Result<RefreshOutcome> rotate(SqlSession &s, const QString &sessionId, const QString &presentedHash,
+                              const QString &newHash, qint64 newExpiresAtMs);
 // Revokes one session; returns its user (NotFound when unknown or already revoked).
 Result<qint64> revoke(SqlSession &s, const QString &sessionId);
 // Revokes every session of a user except `keepSessionId` (may be empty).

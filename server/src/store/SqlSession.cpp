@@ -5,6 +5,7 @@
 
 #include <QSqlDriver>
 #include <QSqlError>
+
 #include <libpq-fe.h>
 
 using namespace Qt::StringLiterals;
@@ -12,9 +13,9 @@ using namespace Qt::StringLiterals;
 namespace fastchat::server {
 
 SqlSession::SqlSession(const DatabaseConfig &config, const QString &connectionName)
-    : m_config(config), m_name(connectionName)
-{
-}
+    : m_config(config)
+    , m_name(connectionName)
+{}
 
 SqlSession::~SqlSession()
 {
@@ -108,13 +109,15 @@ bool SqlSession::execDirect(const QString &sql)
     return false;
 }
 
-std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &name, const QByteArray &sql,
-                                                             const QByteArrayList &parameters)
+std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &name,
+                                                              const QByteArray &sql,
+                                                              const QByteArrayList &parameters)
 {
     const QVariant handle = m_db.driver()->handle();
     // QPSQL hands out its PGconn* (registered as "PGconn*", normalized to "pg_conn*").
     PGconn *connection = handle.isValid()
-                    && (qstrcmp(handle.typeName(), "PGconn*") == 0 || qstrcmp(handle.typeName(), "pg_conn*") == 0)
+                    && (qstrcmp(handle.typeName(), "PGconn*") == 0
+                        || qstrcmp(handle.typeName(), "pg_conn*") == 0)
             ? *static_cast<PGconn *const *>(handle.constData())
             : nullptr;
     const auto failed = [this](PGresult *result, PGconn *connection) {
@@ -123,7 +126,8 @@ std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &
         if (result)
             PQclear(result);
         const QString code = state ? QString::fromLatin1(state) : QString();
-        if (PQstatus(connection) != CONNECTION_OK || code.startsWith(u"08") || code.startsWith(u"57P")) {
+        if (PQstatus(connection) != CONNECTION_OK || code.startsWith(u"08")
+            || code.startsWith(u"57P")) {
             m_broken = true;
             m_lastError = {StoreError::Unavailable, u"the database is unavailable"_s};
         } else if (code == u"23505") {
@@ -151,8 +155,8 @@ std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &
     values.reserve(size_t(parameters.size()));
     for (const QByteArray &p : parameters)
         values.push_back(p.isNull() ? nullptr : p.constData());
-    PGresult *result = PQexecPrepared(connection, name.constData(), int(values.size()), values.data(),
-                                      nullptr, nullptr, 0);
+    PGresult *result = PQexecPrepared(connection, name.constData(), int(values.size()),
+                                      values.data(), nullptr, nullptr, 0);
     const ExecStatusType status = PQresultStatus(result);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
         return failed(result, connection);
@@ -162,7 +166,8 @@ std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &
     for (int r = 0; r < count; ++r) {
         QByteArrayList row;
         for (int c = 0; c < columns; ++c)
-            row.append(PQgetisnull(result, r, c) ? QByteArray() : QByteArray(PQgetvalue(result, r, c)));
+            row.append(PQgetisnull(result, r, c) ? QByteArray()
+                                                 : QByteArray(PQgetvalue(result, r, c)));
         rows.append(row);
     }
     PQclear(result);
@@ -212,9 +217,9 @@ void SqlSession::recordError(const QSqlError &error, const QString &what)
     }
     // Class 08 is "connection exception"; 57P0x is an administrator or crash shutdown.
     // The QPSQL driver gives no code at all when the server closed the connection.
-    const bool connectionLost = error.type() == QSqlError::ConnectionError
-            || code.startsWith(u"08") || code.startsWith(u"57P")
-            || (m_config.isPostgres() && code.isEmpty()) || !m_db.isOpen();
+    const bool connectionLost = error.type() == QSqlError::ConnectionError || code.startsWith(u"08")
+            || code.startsWith(u"57P") || (m_config.isPostgres() && code.isEmpty())
+            || !m_db.isOpen();
     if (connectionLost) {
         m_broken = true;
         m_lastError = {StoreError::Unavailable, u"the database is unavailable"_s};

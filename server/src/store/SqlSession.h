@@ -10,10 +10,11 @@
 #include <QByteArrayList>
 #include <QHash>
 #include <QSet>
-#include <optional>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
+
+#include <optional>
 
 namespace fastchat::server {
 

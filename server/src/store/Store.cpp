@@ -18,9 +18,10 @@ constexpr int maxMessagesPerCommit = 256;
 } // namespace
 
 Store::Store(const DatabaseConfig &config, Metrics *metrics, QObject *parent)
-    : QObject(parent), m_config(config), m_metrics(metrics)
-{
-}
+    : QObject(parent)
+    , m_config(config)
+    , m_metrics(metrics)
+{}
 
 Store::~Store()
 {
@@ -37,7 +38,8 @@ bool Store::open(QString *error, bool cluster)
         if (!Migrations::apply(session, error))
             return false;
     }
-    m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s, maxMessagesPerCommit, m_metrics, m_cluster);
+    m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s,
+                                             maxMessagesPerCommit, m_metrics, m_cluster);
     m_reader = std::make_unique<StoreThread>(m_config, u"fastchat-store-reader"_s, 1, m_metrics);
     m_writer->start();
     m_reader->start();

@@ -10,6 +10,7 @@
 #include "StoreThread.h"
 
 #include <QObject>
+
 #include <future>
 #include <memory>
 
@@ -23,7 +24,8 @@ class Store : public QObject
     Q_OBJECT
 public:
     // `metrics` (optional) gets the duration of every transaction.
-    explicit Store(const DatabaseConfig &config, Metrics *metrics = nullptr, QObject *parent = nullptr);
+    explicit Store(const DatabaseConfig &config, Metrics *metrics = nullptr,
+                   QObject *parent = nullptr);
     ~Store() override;
 
     // Connects, applies migrations and starts the threads. Blocking: call at start-up.
@@ -36,20 +38,20 @@ public:
     const DatabaseConfig &config() const { return m_config; }
 
     // After close(), jobs are dropped (a socket closing during shutdown may still ask).
-    template <typename T>
+    template<typename T>
     void read(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
     {
         if (m_reader)
             m_reader->post(wrap<T>(std::move(job), std::move(done)));
     }
-    template <typename T>
+    template<typename T>
     void write(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
     {
         if (m_writer)
             m_writer->post(wrap<T>(std::move(job), std::move(done)));
     }
     // Blocks until the reader thread has run `job`: for start-up only, never while serving.
-    template <typename T>
+    template<typename T>
     Result<T> readNow(std::function<Result<T>(SqlSession &)> job)
     {
         std::promise<Result<T>> promise;
@@ -58,7 +60,7 @@ public:
         return future.get();
     }
     // Blocks until the writer thread has run `job`: for the admin command line only.
-    template <typename T>
+    template<typename T>
     Result<T> writeNow(std::function<Result<T>(SqlSession &)> job)
     {
         std::promise<Result<T>> promise;
@@ -74,14 +76,13 @@ public:
     int writeQueueLength() const { return m_writer ? m_writer->queued() : 0; }
 
 private:
-    template <typename T>
+    template<typename T>
     StoreJob wrap(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
     {
         return [this, job = std::move(job), done = std::move(done)](SqlSession &session) {
             Result<T> result = job(session);
             QMetaObject::invokeMethod(
-                    this,
-                    [done, result = std::move(result)]() mutable { done(std::move(result)); },
+                    this, [done, result = std::move(result)]() mutable { done(std::move(result)); },
                     Qt::QueuedConnection);
         };
     }

@@ -12,9 +12,13 @@ using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
-StoreThread::StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics,
-                         bool cluster)
-    : m_config(config), m_name(name), m_maxBatch(maxBatch), m_metrics(metrics), m_cluster(cluster)
+StoreThread::StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch,
+                         Metrics *metrics, bool cluster)
+    : m_config(config)
+    , m_name(name)
+    , m_maxBatch(maxBatch)
+    , m_metrics(metrics)
+    , m_cluster(cluster)
 {
     setObjectName(name);
 }
@@ -76,7 +80,8 @@ void StoreThread::run()
                 do {
                     batch.push_back(std::move(*pending));
                     m_queue.pop_front();
-                    pending = m_queue.empty() ? nullptr : std::get_if<PendingMessage>(&m_queue.front());
+                    pending = m_queue.empty() ? nullptr
+                                              : std::get_if<PendingMessage>(&m_queue.front());
                 } while (pending && int(batch.size()) < m_maxBatch);
             } else {
                 job = std::move(std::get<StoreJob>(m_queue.front()));

@@ -8,6 +8,7 @@
 #include "PendingMessage.h"
 
 #include <QThread>
+
 #include <condition_variable>
 #include <deque>
 #include <functional>

@@ -32,7 +32,8 @@ UserRecord readRecord(const QSqlQuery &q)
 
 Result<UserRecord> findOne(SqlSession &s, const QString &where, const QVariant &value)
 {
-    QSqlQuery &q = s.prepared(u"SELECT "_s + columns + u" FROM users WHERE deleted_at IS NULL AND "_s + where);
+    QSqlQuery &q = s.prepared(u"SELECT "_s + columns
+                              + u" FROM users WHERE deleted_at IS NULL AND "_s + where);
     q.addBindValue(value);
     if (!s.exec(q))
         return s.lastError();
@@ -118,7 +119,8 @@ Result<UserRecord> update(SqlSession &s, qint64 id, const UserChanges &changes)
     auto current = findById(s, id);
     if (!current)
         return current;
-    if (changes.username && changes.username->compare(current->user.username, Qt::CaseInsensitive) != 0
+    if (changes.username
+        && changes.username->compare(current->user.username, Qt::CaseInsensitive) != 0
         && findByUsername(s, *changes.username))
         return conflict(u"username already taken"_s);
     if (changes.email && *changes.email != current->user.email && findByEmail(s, *changes.email))
@@ -178,9 +180,10 @@ Result<Done> setDisabled(SqlSession &s, qint64 id, bool disabled)
     const qint64 now = sql::nowMs();
     if (!s.begin())
         return s.lastError();
-    QSqlQuery &q = s.prepared(disabled
-            ? u"UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL"_s
-            : u"UPDATE users SET disabled_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NULL"_s);
+    QSqlQuery &q = s.prepared(
+            disabled
+                    ? u"UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL"_s
+                    : u"UPDATE users SET disabled_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NULL"_s);
     if (disabled)
         q.addBindValue(now);
     q.addBindValue(now);
@@ -223,9 +226,8 @@ Result<Done> setLastSeen(SqlSession &s, qint64 id, qint64 atMs)
 
 Result<QList<qint64>> contactsOf(SqlSession &s, qint64 id)
 {
-    QSqlQuery &q = s.prepared(
-            u"SELECT user2_id FROM conversations WHERE user1_id = ?"
-            " UNION SELECT user1_id FROM conversations WHERE user2_id = ?"_s);
+    QSqlQuery &q = s.prepared(u"SELECT user2_id FROM conversations WHERE user1_id = ?"
+                              " UNION SELECT user1_id FROM conversations WHERE user2_id = ?"_s);
     q.addBindValue(id);
     q.addBindValue(id);
     if (!s.exec(q))

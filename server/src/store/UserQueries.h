@@ -5,7 +5,9 @@
 #include "Result.h"
 
 #include <QList>
+
 #include <fastchat/User.h>
+
 #include <optional>
 
 namespace fastchat::server {

@@ -11,14 +11,16 @@ namespace fastchat {
 QJsonObject Conversation::toJson() const
 {
     QJsonObject o{
-        {u"id"_s, id},
-        {u"user1_id"_s, user1Id},
-        {u"user2_id"_s, user2Id},
-        {u"last_message_id"_s, lastMessageId ? QJsonValue(lastMessageId) : QJsonValue(QJsonValue::Null)},
-        {u"unread_count"_s, unreadCount},
-        {u"last_message"_s, lastMessage ? QJsonValue(lastMessage->toJson()) : QJsonValue(QJsonValue::Null)},
-        {u"created_at"_s, timeToJson(createdAt)},
-        {u"updated_at"_s, timeToJson(updatedAt)},
+            {u"id"_s, id},
+            {u"user1_id"_s, user1Id},
+            {u"user2_id"_s, user2Id},
+            {u"last_message_id"_s,
+             lastMessageId ? QJsonValue(lastMessageId) : QJsonValue(QJsonValue::Null)},
+            {u"unread_count"_s, unreadCount},
+            {u"last_message"_s,
+             lastMessage ? QJsonValue(lastMessage->toJson()) : QJsonValue(QJsonValue::Null)},
+            {u"created_at"_s, timeToJson(createdAt)},
+            {u"updated_at"_s, timeToJson(updatedAt)},
     };
     if (peer) {
         o.insert(u"peer_id"_s, peer->id);
@@ -47,7 +49,8 @@ Parsed<Conversation> Conversation::fromJson(const QJsonObject &object)
             return Parsed<Conversation>::failure(m.code(), u"last_message: "_s + m.error());
         c.lastMessage = m.value();
     } else if (!last.isNull() && !last.isUndefined()) {
-        return Parsed<Conversation>::failure(u"invalid_payload"_s, u"last_message must be an object or null"_s);
+        return Parsed<Conversation>::failure(u"invalid_payload"_s,
+                                             u"last_message must be an object or null"_s);
     }
     const QJsonValue peer = object.value(u"peer");
     if (peer.isObject()) {

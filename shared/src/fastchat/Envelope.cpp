@@ -23,8 +23,8 @@ Parsed<Envelope> Envelope::fromFrame(const QByteArray &utf8)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(utf8, &error);
     if (error.error != QJsonParseError::NoError)
-        return Parsed<Envelope>::failure(u"bad_json"_s,
-                                         u"the frame is not valid JSON: %1"_s.arg(error.errorString()));
+        return Parsed<Envelope>::failure(
+                u"bad_json"_s, u"the frame is not valid JSON: %1"_s.arg(error.errorString()));
     if (!doc.isObject())
         return Parsed<Envelope>::failure(u"bad_json"_s, u"the frame must be a JSON object"_s);
     return fromJson(doc.object());
@@ -40,8 +40,8 @@ Parsed<Envelope> Envelope::fromJson(const QJsonObject &object)
         return Parsed<Envelope>::failure(u"invalid_envelope"_s, u"payload must be an object"_s);
     const auto frameType = frameTypeFromName(type.toString());
     if (!frameType)
-        return Parsed<Envelope>::failure(u"unknown_type"_s,
-                                         u"unknown frame type '%1'"_s.arg(type.toString().left(64)));
+        return Parsed<Envelope>::failure(
+                u"unknown_type"_s, u"unknown frame type '%1'"_s.arg(type.toString().left(64)));
     return Envelope{*frameType, payload.toObject()};
 }
 

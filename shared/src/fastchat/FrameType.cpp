@@ -9,7 +9,7 @@ QString frameTypeName(FrameType type)
 {
     switch (type) {
 #define FASTCHAT_FRAME_NAME(name, wire, direction) \
-    case FrameType::name:                          \
+    case FrameType::name: \
         return QStringLiteral(wire);
         FASTCHAT_FRAME_TYPES(FASTCHAT_FRAME_NAME)
 #undef FASTCHAT_FRAME_NAME

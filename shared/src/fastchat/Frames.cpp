@@ -15,7 +15,7 @@ QJsonValue stringOrNull(const QString &s)
 {
     return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
 }
-template <typename T>
+template<typename T>
 Parsed<T> finish(const JsonReader &r, T value)
 {
     if (!r.ok())
@@ -93,9 +93,12 @@ Parsed<ReadRequest> ReadRequest::fromJson(const QJsonObject &object)
 
 QJsonObject ReadReceipt::toJson() const
 {
-    return {{u"conversation_id"_s, conversationId}, {u"reader_id"_s, readerId},
-            {u"peer_id"_s, peerId},                 {u"message_id"_s, messageId},
-            {u"unread_count"_s, unreadCount},       {u"read_at"_s, timeToJson(readAt)}};
+    return {{u"conversation_id"_s, conversationId},
+            {u"reader_id"_s, readerId},
+            {u"peer_id"_s, peerId},
+            {u"message_id"_s, messageId},
+            {u"unread_count"_s, unreadCount},
+            {u"read_at"_s, timeToJson(readAt)}};
 }
 
 Parsed<ReadReceipt> ReadReceipt::fromJson(const QJsonObject &object)
@@ -113,7 +116,9 @@ Parsed<ReadReceipt> ReadReceipt::fromJson(const QJsonObject &object)
 
 QJsonObject UserStatus::toJson() const
 {
-    return {{u"user_id"_s, userId}, {u"is_online"_s, isOnline}, {u"last_seen"_s, timeToJson(lastSeen)}};
+    return {{u"user_id"_s, userId},
+            {u"is_online"_s, isOnline},
+            {u"last_seen"_s, timeToJson(lastSeen)}};
 }
 
 Parsed<UserStatus> UserStatus::fromJson(const QJsonObject &object)

@@ -84,7 +84,7 @@ struct ResumeRequest
 struct ResumeDone
 {
     qint64 lastMessageId = 0; // the highest id the client now has
-    qint64 count = 0; // how many chat_message frames the resume sent
+    qint64 count = 0;         // how many chat_message frames the resume sent
 
     QJsonObject toJson() const;
     static Parsed<ResumeDone> fromJson(const QJsonObject &object);

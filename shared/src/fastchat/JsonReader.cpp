@@ -3,13 +3,13 @@
 
 #include "Time.h"
 
-
 using namespace Qt::StringLiterals;
 
 namespace fastchat {
 
 namespace {
-constexpr double maxExactInteger = 9007199254740991.0; // 2^53 - 1: every id a double can hold exactly
+constexpr double maxExactInteger
+        = 9007199254740991.0; // 2^53 - 1: every id a double can hold exactly
 }
 
 void JsonReader::fail(const QString &message)
@@ -24,7 +24,8 @@ bool JsonReader::present(const QString &key) const
     return it != m_object.constEnd() && !it->isNull() && !it->isUndefined();
 }
 
-std::optional<qint64> JsonReader::exactInteger(const QString &key, qint64 minimum, const QString &what)
+std::optional<qint64> JsonReader::exactInteger(const QString &key, qint64 minimum,
+                                               const QString &what)
 {
     if (!present(key))
         return std::nullopt;

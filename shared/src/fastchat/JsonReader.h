@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
+
 #include <optional>
 
 namespace fastchat {
@@ -13,7 +14,9 @@ namespace fastchat {
 class JsonReader
 {
 public:
-    explicit JsonReader(const QJsonObject &object) : m_object(object) { }
+    explicit JsonReader(const QJsonObject &object)
+        : m_object(object)
+    {}
 
     // A positive integer that fits a database id (JSON numbers are doubles: at most 2^53).
     qint64 requireId(const QString &key);

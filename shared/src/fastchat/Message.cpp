@@ -13,18 +13,19 @@ namespace fastchat {
 QJsonObject Message::toJson() const
 {
     QJsonObject o{
-        {u"id"_s, id},
-        {u"conversation_id"_s, conversationId},
-        {u"sender_id"_s, senderId},
-        {u"receiver_id"_s, receiverId},
-        {u"content"_s, content},
-        {u"type"_s, type},
-        {u"timestamp"_s, timeToJson(timestamp)},
-        {u"read_at"_s, timeToJson(readAt)},
-        {u"created_at"_s, timeToJson(createdAt)},
-        {u"updated_at"_s, timeToJson(updatedAt)},
+            {u"id"_s, id},
+            {u"conversation_id"_s, conversationId},
+            {u"sender_id"_s, senderId},
+            {u"receiver_id"_s, receiverId},
+            {u"content"_s, content},
+            {u"type"_s, type},
+            {u"timestamp"_s, timeToJson(timestamp)},
+            {u"read_at"_s, timeToJson(readAt)},
+            {u"created_at"_s, timeToJson(createdAt)},
+            {u"updated_at"_s, timeToJson(updatedAt)},
     };
-    o.insert(u"client_id"_s, clientId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(clientId));
+    o.insert(u"client_id"_s,
+             clientId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(clientId));
     return o;
 }
 
@@ -77,7 +78,8 @@ Parsed<Message> Message::fromJson(const QJsonObject &object)
     m.updatedAt = r.optionalTime(u"updated_at"_s);
     if (!r.ok())
         return Parsed<Message>::failure(u"invalid_payload"_s, r.error());
-    if (const QString code = NewMessage::checkTypeAndText(m.type, m.content, &error); !code.isEmpty())
+    if (const QString code = NewMessage::checkTypeAndText(m.type, m.content, &error);
+        !code.isEmpty())
         return Parsed<Message>::failure(code, error);
     return m;
 }

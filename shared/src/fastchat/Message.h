@@ -20,9 +20,9 @@ struct Message
     qint64 receiverId = 0;
     QString content;
     QString type = QStringLiteral("text");
-    QString clientId; // the sender's own id for deduplication; empty when none was given
+    QString clientId;    // the sender's own id for deduplication; empty when none was given
     QDateTime timestamp; // when the server stored it (seed field; equals created_at)
-    QDateTime readAt; // invalid until the receiver reads it
+    QDateTime readAt;    // invalid until the receiver reads it
     QDateTime createdAt;
     QDateTime updatedAt;
 

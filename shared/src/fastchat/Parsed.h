@@ -4,16 +4,19 @@
 #pragma once
 
 #include <QString>
+
 #include <optional>
 #include <utility>
 
 namespace fastchat {
 
-template <typename T>
+template<typename T>
 class Parsed
 {
 public:
-    Parsed(T value) : m_value(std::move(value)) { }
+    Parsed(T value)
+        : m_value(std::move(value))
+    {}
     static Parsed failure(QString code, QString message)
     {
         Parsed p;

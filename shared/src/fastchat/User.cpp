@@ -11,13 +11,13 @@ namespace fastchat {
 QJsonObject User::toJson() const
 {
     QJsonObject o{
-        {u"id"_s, id},
-        {u"username"_s, username},
-        {u"profile_image"_s, profileImage},
-        {u"is_online"_s, isOnline},
-        {u"last_seen"_s, timeToJson(lastSeen)},
-        {u"created_at"_s, timeToJson(createdAt)},
-        {u"updated_at"_s, timeToJson(updatedAt)},
+            {u"id"_s, id},
+            {u"username"_s, username},
+            {u"profile_image"_s, profileImage},
+            {u"is_online"_s, isOnline},
+            {u"last_seen"_s, timeToJson(lastSeen)},
+            {u"created_at"_s, timeToJson(createdAt)},
+            {u"updated_at"_s, timeToJson(updatedAt)},
     };
     if (!email.isEmpty())
         o.insert(u"email"_s, email);
