@@ -23,8 +23,9 @@ struct Options
     QCommandLineParser parser;
     QCommandLineOption server{
             {u"s"_s, u"server"_s},
-            u"The server's address, e.g. http://chat.example.org:8080 (default: the server "
-            "used last time, else %1)."_s.arg(ChatClient::defaultServerUrl.toString()),
+            u"The server's address, e.g. http://chat.example.org:8080 (default: "
+            "$FASTCHAT_SERVER_URL, else the server used last time, else %1)."_s.arg(
+                    ChatClient::defaultServerUrl.toString()),
             u"url"_s};
     QCommandLineOption profile{
             u"profile"_s,
@@ -84,12 +85,15 @@ int main(int argc, char *argv[])
     cli.parser.process(app);
 
     ChatClientOptions options;
-    if (cli.parser.isSet(cli.server)) {
-        options.serverUrl = ChatClient::normalizedServerUrl(cli.parser.value(cli.server));
+    const QString address = cli.parser.isSet(cli.server)
+            ? cli.parser.value(cli.server)
+            : qEnvironmentVariable("FASTCHAT_SERVER_URL");
+    if (!address.isEmpty()) {
+        options.serverUrl = ChatClient::normalizedServerUrl(address);
         if (!options.serverUrl.isValid()) {
             std::fprintf(stderr,
                          "fastchat-client: '%s' is not a server address (try http://host:port)\n",
-                         qPrintable(cli.parser.value(cli.server)));
+                         qPrintable(address));
             return 2;
         }
     }
