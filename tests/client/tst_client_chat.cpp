@@ -582,6 +582,13 @@ void ClientChatTest::wrongPasswordIsExplained()
     QVERIFY(!client.serverAddressProblem(u"ftp://x"_s).isEmpty());
     QVERIFY(client.serverAddressProblem(u"localhost:8080"_s).isEmpty());
 
+    // The username works as well as the e-mail address.
+    client.signIn(server.url().toString(), u"carol"_s, carol.password);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isSignedIn(), waitMs);
+    QCOMPARE(client.currentUserName(), u"carol"_s);
+    client.signOut();
+    QVERIFY(!client.isSignedIn());
+
     // Registering signs in right away.
     client.registerAccount(server.url().toString(), u"dave"_s, u"dave@example.org"_s,
                            u"long enough"_s);
