@@ -61,7 +61,8 @@ HistoryResult readHistory(const QList<Account> &accounts, qint64 maxMessageId, i
     };
     for (int i = 0; i < concurrency; ++i)
         next();
-    loop.exec();
+    if (inFlight > 0) // with no time to run, nothing was started
+        loop.exec();
     result.seconds = double(clock.nsecsElapsed()) / 1e9;
     result.p50 = latency.percentileMs(0.5);
     result.p99 = latency.percentileMs(0.99);
