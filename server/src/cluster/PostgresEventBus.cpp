@@ -4,6 +4,7 @@
 #include "EventCodec.h"
 #include "app/Logging.h"
 #include "store/ChatQueries.h"
+#include "store/ClusterQueries.h"
 #include "store/SqlSession.h"
 
 #include <QSqlDriver>
@@ -36,7 +37,7 @@ public:
                 [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
                     received(payload.toString().toUtf8());
                 });
-        if (!driver->subscribeToNotification(QString::fromLatin1(PostgresEventBus::channel))) {
+        if (!driver->subscribeToNotification(QString::fromLatin1(ClusterQueries::channel))) {
             *error = u"cannot LISTEN on the cluster channel"_s;
             return false;
         }
@@ -55,8 +56,7 @@ public:
     {
         if (!m_publisher.ensureOpen())
             qCWarning(lcHub) << "cluster NOTIFY: no connection";
-        else if (!m_publisher.execPrepared("fc_notify", "SELECT pg_notify($1, $2)",
-                                           {QByteArray(PostgresEventBus::channel), payload}))
+        else if (!ClusterQueries::notify(m_publisher, payload))
             qCWarning(lcHub) << "cluster NOTIFY failed:" << m_session.lastError().message;
     }
 

@@ -18,8 +18,6 @@ class PostgresEventBus : public EventBus
 {
     Q_OBJECT
 public:
-    static constexpr const char *channel = "fastchat_events";
-
     explicit PostgresEventBus(const DatabaseConfig &config, QObject *parent = nullptr);
     ~PostgresEventBus() override;
 

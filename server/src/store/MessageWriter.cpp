@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "MessageWriter.h"
 
+#include "ClusterQueries.h"
 #include "SqlSession.h"
 #include "SqlValues.h"
 #include "app/Logging.h"
 #include "cluster/EventCodec.h"
-#include "cluster/PostgresEventBus.h"
 
 #include <QSet>
 
@@ -180,8 +180,7 @@ bool MessageWriter::notifyEvents(SqlSession &session, const std::vector<PendingM
     }
     // Delivered by PostgreSQL at commit, in commit order, to every node.
     for (const QByteArray &payload : EventCodec::pack(encoded, events)) {
-        if (!session.execPrepared("fc_notify", "SELECT pg_notify($1, $2)",
-                                  {QByteArray(PostgresEventBus::channel), payload}))
+        if (!ClusterQueries::notify(session, payload))
             return false;
     }
     return true;
