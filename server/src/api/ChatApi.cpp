@@ -107,30 +107,27 @@ void ChatApi::registerRoutes(HttpServer &server)
                      }
                      const qint64 userId = request.userId();
                      const qint64 peerId = request.pathIds.at(0);
-                     m_store.read<UserRecord>(
-                             [peerId](SqlSession &s) { return UserQueries::findById(s, peerId); },
-                             [=, this](Result<UserRecord> peer) {
-                                 if (!peer) {
-                                     api::answerError(responder, peer.error());
-                                     return;
-                                 }
-                                 const auto answer = [responder](Result<QList<Message>> messages) {
-                                     if (!messages)
-                                         api::answerError(responder, messages.error());
-                                     else
-                                         responder.json(200, toJson(messages.value()));
-                                 };
-                                 if (page) {
-                                     m_store.read<QList<Message>>(
-                                             [=](SqlSession &s) {
-                                                 return ChatQueries::history(s, userId, peerId,
-                                                                             *page);
-                                             },
-                                             answer);
-                                 } else {
-                                     m_chat.fullHistoryMarkingRead(userId, peerId, answer);
-                                 }
-                             });
+                     const auto answer = [responder](Result<QList<Message>> messages) {
+                         if (!messages)
+                             api::answerError(responder, messages.error());
+                         else
+                             responder.json(200, toJson(messages.value()));
+                     };
+                     if (!page) {
+                         // The seed's history marks messages read: a write (404 for an
+                         // unknown peer comes from the same job).
+                         m_chat.fullHistoryMarkingRead(userId, peerId, answer);
+                         return;
+                     }
+                     // One job: the peer's existence and the page, back to back.
+                     m_store.read<QList<Message>>(
+                             [=](SqlSession &s) -> Result<QList<Message>> {
+                                 const auto peer = UserQueries::findById(s, peerId);
+                                 if (!peer)
+                                     return peer.error();
+                                 return ChatQueries::history(s, userId, peerId, *page);
+                             },
+                             answer);
                  });
 
     server.route("POST", u"/chat/message"_s, Access::Authenticated,

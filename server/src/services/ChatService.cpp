@@ -7,6 +7,7 @@
 #include "realtime/Hub.h"
 #include "store/SqlSession.h"
 #include "store/Store.h"
+#include "store/UserQueries.h"
 
 #include <fastchat/Envelope.h>
 
@@ -93,6 +94,9 @@ void ChatService::fullHistoryMarkingRead(qint64 userId, qint64 peerId,
     };
     m_store.write<Answer>(
             [userId, peerId](SqlSession &s) -> Result<Answer> {
+                const auto peer = UserQueries::findById(s, peerId);
+                if (!peer)
+                    return peer.error();
                 auto messages = ChatQueries::fullHistory(s, userId, peerId);
                 if (!messages)
                     return messages.error();

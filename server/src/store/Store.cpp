@@ -15,6 +15,9 @@ namespace {
 // Messages per group commit: large enough to amortize a commit, small enough to keep
 // the latency of the first message in a batch low.
 constexpr int maxMessagesPerCommit = 256;
+// Reader threads: a page of history is a few milliseconds of mostly waiting for the
+// database; two let one request's queries overlap another's.
+constexpr int readerThreads = 2;
 } // namespace
 
 Store::Store(const DatabaseConfig &config, Metrics *metrics, QObject *parent)
@@ -40,9 +43,12 @@ bool Store::open(QString *error, bool cluster)
     }
     m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s,
                                              maxMessagesPerCommit, m_metrics, m_cluster);
-    m_reader = std::make_unique<StoreThread>(m_config, u"fastchat-store-reader"_s, 1, m_metrics);
+    for (int i = 0; i < readerThreads; ++i)
+        m_readers.push_back(std::make_unique<StoreThread>(
+                m_config, u"fastchat-store-reader-%1"_s.arg(i), 1, m_metrics));
     m_writer->start();
-    m_reader->start();
+    for (auto &reader : m_readers)
+        reader->start();
     qCInfo(lcStore) << "storage ready:" << m_config.describe();
     return true;
 }
@@ -54,11 +60,11 @@ void Store::close()
         m_writer->wait();
         m_writer.reset();
     }
-    if (m_reader) {
-        m_reader->finish();
-        m_reader->wait();
-        m_reader.reset();
+    for (auto &reader : m_readers) {
+        reader->finish();
+        reader->wait();
     }
+    m_readers.clear();
 }
 
 void Store::writeMessage(qint64 senderId, const NewMessage &draft, quint64 fromConnection,

@@ -13,6 +13,7 @@
 
 #include <future>
 #include <memory>
+#include <vector>
 
 namespace fastchat::server {
 
@@ -41,8 +42,8 @@ public:
     template<typename T>
     void read(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
     {
-        if (m_reader)
-            m_reader->post(wrap<T>(std::move(job), std::move(done)));
+        if (!m_readers.empty())
+            nextReader().post(wrap<T>(std::move(job), std::move(done)));
     }
     template<typename T>
     void write(std::function<Result<T>(SqlSession &)> job, std::function<void(Result<T>)> done)
@@ -56,7 +57,7 @@ public:
     {
         std::promise<Result<T>> promise;
         auto future = promise.get_future();
-        m_reader->post([&](SqlSession &session) { promise.set_value(job(session)); });
+        nextReader().post([&](SqlSession &session) { promise.set_value(job(session)); });
         return future.get();
     }
     // Blocks until the writer thread has run `job`: for the admin command line only.
@@ -91,7 +92,11 @@ private:
     Metrics *m_metrics;
     bool m_cluster = false;
     std::unique_ptr<StoreThread> m_writer;
-    std::unique_ptr<StoreThread> m_reader;
+    // Reads do not wait for each other: queries go round-robin over a few threads,
+    // each with its own connection (writes stay on the one writer, in order).
+    StoreThread &nextReader() { return *m_readers[m_nextReader++ % m_readers.size()]; }
+    std::vector<std::unique_ptr<StoreThread>> m_readers;
+    size_t m_nextReader = 0;
 };
 
 } // namespace fastchat::server
