@@ -25,6 +25,9 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -210,6 +213,34 @@ QStringList checkStream(const QList<QJsonObject> &stream,
         problems << u"... and %1 more"_s.arg(more);
     }
     return problems;
+}
+
+// Runs one statement on the PostgreSQL server of $FASTCHAT_TEST_PG_ADMIN_URL (its admin
+// database); returns an empty string or the error.
+QString execAdminSql(const QString &statement)
+{
+    const QUrl url(qEnvironmentVariable("FASTCHAT_TEST_PG_ADMIN_URL"));
+    const QString connection = u"fccluster-admin"_s;
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName().isEmpty() ? u"postgres"_s : url.userName());
+        if (!url.password().isEmpty())
+            db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1).isEmpty() ? u"postgres"_s : url.path().mid(1));
+        if (!db.open()) {
+            error = u"cannot connect to the admin database: "_s + db.lastError().text();
+        } else {
+            QSqlQuery query(db);
+            if (!query.exec(statement))
+                error = u"%1 failed: %2"_s.arg(statement, query.lastError().text());
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return error;
 }
 
 // Two nodes on one fresh PostgreSQL database.
@@ -1357,6 +1388,121 @@ private slots:
                                   qPrintable(u"bob was not told that alice went offline: "_s
                                              + describeStatuses(*bobB, alice.id)),
                                   15000);
+    }
+
+    // 7c. Every node loses its PostgreSQL connections (all backends of the database are
+    // terminated, as in a database restart). Notifications sent while a node's listener
+    // was down cannot be replayed, so each node closes its sockets with 1012 and its clients
+    // resume: nothing is lost or doubled, and live delivery works again in both directions.
+    void databaseConnectionsLostThenResume()
+    {
+        Cluster c;
+        CL_START(c);
+        CL_USER(alice, c, u"alice"_s, A, A);
+        CL_USER(bob, c, u"bob"_s, A, B);
+        CL_WS(aliceA, c, A, alice);
+        CL_WS(bobB, c, B, bob);
+        sendChat(*aliceA, bob.id, u"before"_s, u"m-0"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*aliceA, u"m-0"_s).isEmpty(),
+                                  qPrintable(errorsOf(*aliceA)), 10000);
+        const qint64 first = ackFor(*aliceA, u"m-0"_s).value(u"id").toInteger();
+        QTRY_VERIFY_WITH_TIMEOUT(countMessage(*bobB, first) == 1, 10000);
+
+        const QString database = QUrl(c.databaseUrl()).path().mid(1);
+        const QString killed = execAdminSql(
+                u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'"
+                " AND pid <> pg_backend_pid()"_s.arg(database));
+        QVERIFY2(killed.isEmpty(), qPrintable(killed));
+
+        // Each node must notice (its listener checks every 2 s) and close its sockets with
+        // 1012. When a socket stays open, the failure says whether live delivery still works
+        // over it (or whether messages now silently stop arriving).
+        const auto diagnose = [&](WsClient &sender, qint64 receiverId, WsClient &receiver,
+                                  const QString &clientId) {
+            if (!sender.isOpen() || !receiver.isOpen())
+                return u"(a socket closed meanwhile)"_s;
+            sendChat(sender, receiverId, u"sent after the connections were lost"_s, clientId);
+            (void)QTest::qWaitFor([&] { return !ackFor(sender, clientId).isEmpty(); }, 15000);
+            const QJsonObject ack = ackFor(sender, clientId);
+            if (ack.isEmpty())
+                return u"a message sent afterwards got no ack: %1"_s.arg(errorsOf(sender));
+            const qint64 id = ack.value(u"id").toInteger();
+            (void)QTest::qWaitFor([&] { return countMessage(receiver, id) > 0; }, 10000);
+            return countMessage(receiver, id) > 0
+                    ? u"a message sent afterwards (id %1) was still delivered live"_s.arg(id)
+                    : u"a message sent afterwards (id %1, acknowledged) never reached the "
+                      "receiver's open socket within 10 s: the node no longer receives cluster "
+                      "events"_s.arg(id);
+        };
+        if (!bobB->waitForClosed(20000))
+            QFAIL(qPrintable(u"node B kept bob's socket open for 20 s after losing its database "
+                             "connections (no 1012); "_s
+                             + diagnose(*aliceA, bob.id, *bobB, u"diag-1"_s)));
+        QCOMPARE(bobB->closeCode(), 1012);
+        if (!aliceA->waitForClosed(20000))
+            QFAIL("node A kept alice's socket open for 20 s after losing its database connections "
+                  "(no 1012)");
+        QCOMPARE(aliceA->closeCode(), 1012);
+        for (int n : {A, B})
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                    c.http(n).get(u"/healthz"_s).status == 200,
+                    qPrintable(u"node %1 did not get its database back"_s.arg(nodeName(n))), 20000);
+
+        // alice reconnects to A and sends (re-sending what gets `unavailable`, same client_id).
+        CL_WS(aliceA2, c, A, alice);
+        QStringList ids;
+        for (int i = 1; i <= 5; ++i) {
+            ids << u"m-%1"_s.arg(i);
+            sendChat(*aliceA2, bob.id, u"while bob was away %1"_s.arg(i), ids.last());
+        }
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 30000) {
+            const QMap<QString, qint64> acks = acksOf(*aliceA2);
+            QStringList missing;
+            for (const QString &id : std::as_const(ids))
+                if (!acks.contains(id))
+                    missing << id;
+            if (missing.isEmpty())
+                break;
+            QSet<QString> refused;
+            for (const QJsonObject &e : received(*aliceA2, u"error"_s))
+                if (e.value(u"code").toString() == u"unavailable")
+                    refused.insert(e.value(u"client_id").toString());
+            aliceA2->clearQueue();
+            for (const QString &id : std::as_const(missing))
+                if (refused.contains(id))
+                    sendChat(*aliceA2, bob.id, u"while bob was away %1"_s.arg(id.mid(2)), id);
+            QTest::qWait(500);
+        }
+        const QMap<QString, qint64> acks = acksOf(*aliceA2);
+        for (const QString &id : std::as_const(ids))
+            QVERIFY2(acks.contains(id),
+                     qPrintable(u"%1 never acknowledged: "_s.arg(id) + errorsOf(*aliceA2)));
+
+        // bob reconnects to B and resumes: each message once, then live traffic both ways.
+        CL_WS(bobB2, c, B, bob);
+        bobB2->sendFrame(u"resume"_s, {{u"last_message_id"_s, first}});
+        QTRY_VERIFY2_WITH_TIMEOUT(!received(*bobB2, u"resume_done"_s).isEmpty(),
+                                  qPrintable(errorsOf(*bobB2)), 20000);
+        for (const QString &id : std::as_const(ids))
+            QVERIFY2(countMessage(*bobB2, acks.value(id)) == 1,
+                     qPrintable(u"bob got %1 (id %2) %3 times by resume"_s.arg(id)
+                                        .arg(acks.value(id))
+                                        .arg(countMessage(*bobB2, acks.value(id)))));
+        sendChat(*aliceA2, bob.id, u"live again"_s, u"m-6"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*aliceA2, u"m-6"_s).isEmpty(),
+                                  qPrintable(errorsOf(*aliceA2)), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+                countMessage(*bobB2, ackFor(*aliceA2, u"m-6"_s).value(u"id").toInteger()) == 1,
+                "after the reconnect, a message from A no longer reaches B live", 10000);
+        sendChat(*bobB2, alice.id, u"and back"_s, u"n-1"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*bobB2, u"n-1"_s).isEmpty(), qPrintable(errorsOf(*bobB2)),
+                                  10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+                countMessage(*aliceA2, ackFor(*bobB2, u"n-1"_s).value(u"id").toInteger()) == 1,
+                "after the reconnect, a message from B no longer reaches A live", 10000);
+        QCOMPARE(c.wholeHistory(B, bob, alice.id).size(), 8);
     }
 
     // 8. What must be refused: a second node on the same SQLite data folder (clear message,
