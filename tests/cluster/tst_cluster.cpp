@@ -1392,7 +1392,7 @@ private slots:
 
     // 7c. Every node loses its PostgreSQL connections (all backends of the database are
     // terminated, as in a database restart). Notifications sent while a node's listener
-    // was down cannot be replayed, so each node closes its sockets with 1012 and its clients
+    // was down cannot be replayed, so each node closes its sockets with 1001 and its clients
     // resume: nothing is lost or doubled, and live delivery works again in both directions.
     void databaseConnectionsLostThenResume()
     {
@@ -1415,7 +1415,7 @@ private slots:
         QVERIFY2(killed.isEmpty(), qPrintable(killed));
 
         // Each node must notice (its listener checks every 2 s) and close its sockets with
-        // 1012. When a socket stays open, the failure says whether live delivery still works
+        // 1001. When a socket stays open, the failure says whether live delivery still works
         // over it (or whether messages now silently stop arriving).
         const auto diagnose = [&](WsClient &sender, qint64 receiverId, WsClient &receiver,
                                   const QString &clientId) {
@@ -1436,13 +1436,13 @@ private slots:
         };
         if (!bobB->waitForClosed(20000))
             QFAIL(qPrintable(u"node B kept bob's socket open for 20 s after losing its database "
-                             "connections (no 1012); "_s
+                             "connections (no 1001); "_s
                              + diagnose(*aliceA, bob.id, *bobB, u"diag-1"_s)));
-        QCOMPARE(bobB->closeCode(), 1012);
+        QCOMPARE(bobB->closeCode(), 1001);
         if (!aliceA->waitForClosed(20000))
             QFAIL("node A kept alice's socket open for 20 s after losing its database connections "
-                  "(no 1012)");
-        QCOMPARE(aliceA->closeCode(), 1012);
+                  "(no 1001)");
+        QCOMPARE(aliceA->closeCode(), 1001);
         for (int n : {A, B})
             QTRY_VERIFY2_WITH_TIMEOUT(
                     c.http(n).get(u"/healthz"_s).status == 200,

@@ -122,7 +122,7 @@ bool ServerApp::start(QString *error)
         // Notifications missed while the listener was down cannot be recovered by the
         // bus: make this node's clients reconnect and resume from the database.
         connect(bus.get(), &PostgresEventBus::listenerReset, this, [this] {
-            m_hub->closeAll(QWebSocketProtocol::CloseCode(1012),
+            m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway,
                             u"cluster bus reconnected; resume"_s);
         });
         m_bus = std::move(bus);

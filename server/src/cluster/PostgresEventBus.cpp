@@ -37,10 +37,12 @@ public:
                 [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
                     received(payload.toString().toUtf8());
                 });
+        driver->unsubscribeFromNotification(QString::fromLatin1(ClusterQueries::channel));
         if (!driver->subscribeToNotification(QString::fromLatin1(ClusterQueries::channel))) {
             *error = u"cannot LISTEN on the cluster channel"_s;
             return false;
         }
+        m_listening = m_session.generation();
         if (!m_health.isActive()) {
             m_health.setInterval(2000);
             connect(&m_health, &QTimer::timeout, this, &PostgresBusWorker::checkHealth);
@@ -87,7 +89,9 @@ private:
 
     void checkHealth()
     {
-        if (m_session.ping())
+        // A ping may reopen a lost connection by itself: without a new LISTEN on it, the
+        // node would hear nothing more. So a new generation counts as a loss too.
+        if (m_session.ping() && m_session.generation() == m_listening)
             return;
         // The connection is gone; so is the LISTEN.
         qCWarning(lcHub) << "the cluster listener lost its connection; reconnecting";
@@ -98,6 +102,7 @@ private:
 
     SqlSession m_session; // LISTEN only
     SqlSession m_publisher;
+    int m_listening = -1; // the connection generation that holds our LISTEN
     QTimer m_health;
 };
 

@@ -27,7 +27,7 @@ public:
 
 signals:
     // The listening connection broke and was made again: notifications sent meanwhile
-    // are lost, so the connections of this node should resume (close them with 1012).
+    // are lost, so the connections of this node should resume (close them with 1001, going away: Qt clients refuse 1012 as a close code).
     void listenerReset();
 
 private:

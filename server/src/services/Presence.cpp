@@ -91,14 +91,7 @@ void Presence::wentOnline(qint64 userId)
                     return PresenceQueries::connected(s, node, userId);
                 },
                 [this, userId](Result<PresenceChange> change) {
-                    if (!change)
-                        return;
-                    if (m_hub.isOnline(userId)) {
-                        QSet<qint64> &known = m_contacts[userId];
-                        for (qint64 id : change->contacts)
-                            known.insert(id);
-                    }
-                    if (change->changed)
+                    if (change && change->changed)
                         announce(userId, true, 0, change->contacts);
                 });
         return;
@@ -106,18 +99,13 @@ void Presence::wentOnline(qint64 userId)
     m_store.read<QList<qint64>>(
             [userId](SqlSession &s) { return UserQueries::contactsOf(s, userId); },
             [this, userId](Result<QList<qint64>> contacts) {
-                if (!contacts || !m_hub.isOnline(userId))
-                    return; // gone again already: wentOffline() told them
-                QSet<qint64> &known = m_contacts[userId];
-                for (qint64 id : contacts.value())
-                    known.insert(id);
-                announce(userId, true, 0, contacts.value());
+                if (contacts && m_hub.isOnline(userId)) // else gone again: wentOffline() told them
+                    announce(userId, true, 0, contacts.value());
             });
 }
 
 void Presence::wentOffline(qint64 userId)
 {
-    m_contacts.remove(userId);
     if (!m_nodeId.isEmpty()) {
         const QString node = m_nodeId;
         m_store.write<PresenceChange>(
@@ -146,15 +134,12 @@ void Presence::wentOffline(qint64 userId)
 
 void Presence::contactsMet(qint64 a, qint64 b)
 {
-    const auto meet = [this](qint64 user, qint64 other) {
-        const auto it = m_contacts.find(user);
-        if (it != m_contacts.end() && !it->contains(other)) {
-            it->insert(other);
-            announce(user, true, 0, {other});
-        }
-    };
-    meet(a, b);
-    meet(b, a);
+    // Called once, for the message that created the conversation, on the node that
+    // stored it; isOnline() knows about every node, so a peer on another node is told too.
+    if (isOnline(a))
+        announce(a, true, 0, {b});
+    if (isOnline(b))
+        announce(b, true, 0, {a});
 }
 
 void Presence::clusterTick()

@@ -50,8 +50,6 @@ private:
     Store &m_store;
     Hub &m_hub;
     QString m_nodeId;
-    // The contacts of every user online here, loaded when their first socket opens.
-    QHash<qint64, QSet<qint64>> m_contacts;
     // Cluster: users with a socket on any node, from the presence events of all nodes
     // (and reloaded from the database now and then).
     QSet<qint64> m_onlineAnywhere;

@@ -59,6 +59,7 @@ bool SqlSession::ensureOpen(QString *error)
         return false;
     }
     m_broken = false;
+    ++m_generation;
     configureConnection();
     return true;
 }

@@ -30,6 +30,9 @@ public:
     // database cannot be reached.
     bool ensureOpen(QString *error = nullptr);
     bool isPostgres() const { return m_config.isPostgres(); }
+    // Grows by one every time the connection is (re)opened: session state such as a
+    // LISTEN belongs to one generation.
+    int generation() const { return m_generation; }
     QSqlDriver *driver() const { return m_db.driver(); }
 
     // A prepared statement, cached by its text. Bind with addBindValue, then exec(q).
@@ -68,6 +71,7 @@ private:
     QSet<QByteArray> m_serverPrepared; // names prepared on the current connection
     StoreError m_lastError;
     bool m_broken = false;
+    int m_generation = 0;
 };
 
 } // namespace fastchat::server
