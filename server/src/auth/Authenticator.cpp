@@ -28,7 +28,8 @@ std::optional<AuthContext> Authenticator::fromToken(const QByteArray &token)
         return std::nullopt;
     const auto user = m_revokedUsers.constFind(claims->userId);
     // iat has second precision: a token from the same second as the revocation is refused.
-    if (user != m_revokedUsers.constEnd() && claims->issuedAt * 1000 <= *user + 999)
+    // In seconds: iat * 1000 could overflow for a (validly signed) far-future iat.
+    if (user != m_revokedUsers.constEnd() && claims->issuedAt <= (*user + 999) / 1000)
         return std::nullopt;
     return AuthContext{claims->userId, claims->sessionId};
 }

@@ -77,11 +77,12 @@ std::optional<TokenClaims> TokenService::verify(const QByteArray &token) const
     if (token.left(firstDot) != expectedHeader())
         return std::nullopt;
     const QByteArray input = token.left(secondDot);
-    const auto decoded = QByteArray::fromBase64Encoding(token.mid(secondDot + 1), base64Url);
-    const QByteArray expected = sign(input);
-    if (!decoded || decoded.decoded.size() != expected.size()
-        || sodium_memcmp(decoded.decoded.constData(), expected.constData(), size_t(expected.size()))
-                != 0)
+    // The signature text must be exactly ours: decoding would skip stray characters and
+    // let several spellings of one token through.
+    const QByteArray presented = token.mid(secondDot + 1);
+    const QByteArray expected = sign(input).toBase64(base64Url);
+    if (presented.size() != expected.size()
+        || sodium_memcmp(presented.constData(), expected.constData(), size_t(expected.size())) != 0)
         return std::nullopt;
 
     const auto payload = QByteArray::fromBase64Encoding(

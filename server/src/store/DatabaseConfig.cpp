@@ -12,7 +12,8 @@ QString DatabaseConfig::describe() const
 {
     if (driver == Driver::Sqlite)
         return u"SQLite at %1"_s.arg(sqlitePath);
-    return u"PostgreSQL %1@%2:%3/%4"_s.arg(user, host).arg(port).arg(database);
+    // One arg() call: a "%1" inside the user name must not be substituted again.
+    return u"PostgreSQL %1@%2:%3/%4"_s.arg(user, host, QString::number(port), database);
 }
 
 DatabaseConfig DatabaseConfig::sqliteFile(const QString &path)
@@ -47,8 +48,15 @@ std::optional<DatabaseConfig> DatabaseConfig::fromUrl(const QString &text, QStri
         }
         return c;
     }
-    if (scheme == u"sqlite")
-        return sqliteFile(url.path(QUrl::FullyDecoded));
+    if (scheme == u"sqlite") {
+        const QString path = url.path(QUrl::FullyDecoded);
+        if (path.isEmpty()) {
+            if (error)
+                *error = u"the SQLite URL names no file (sqlite:///path/to/fastchat.db)"_s;
+            return std::nullopt;
+        }
+        return sqliteFile(path);
+    }
     if (scheme.isEmpty() && !text.isEmpty())
         return sqliteFile(text);
     if (error)
