@@ -27,9 +27,8 @@ std::optional<AuthContext> Authenticator::fromToken(const QByteArray &token)
     if (m_revokedSessions.contains(claims->sessionId))
         return std::nullopt;
     const auto user = m_revokedUsers.constFind(claims->userId);
-    // iat has second precision: a token from the same second as the revocation is refused.
-    // In seconds: iat * 1000 could overflow for a (validly signed) far-future iat.
-    if (user != m_revokedUsers.constEnd() && claims->issuedAt <= (*user + 999) / 1000)
+    // Milliseconds: a login right after an account is enabled again must work.
+    if (user != m_revokedUsers.constEnd() && claims->issuedAtMs <= *user)
         return std::nullopt;
     return AuthContext{claims->userId, claims->sessionId};
 }

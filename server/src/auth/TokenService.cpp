@@ -55,11 +55,12 @@ QByteArray TokenService::sign(const QByteArray &signingInput) const
 
 QByteArray TokenService::issue(qint64 userId, const QString &sessionId) const
 {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = nowMs / 1000;
     const QJsonObject claims{
-            {u"user_id"_s, userId},  {u"sub"_s, QString::number(userId)},
-            {u"sid"_s, sessionId},   {u"iat"_s, now},
-            {u"exp"_s, now + m_ttl},
+            {u"user_id"_s, userId}, {u"sub"_s, QString::number(userId)},
+            {u"sid"_s, sessionId},  {u"iat"_s, now},
+            {u"iat_ms"_s, nowMs},   {u"exp"_s, now + m_ttl},
     };
     const QByteArray input = expectedHeader() + '.'
             + QJsonDocument(claims).toJson(QJsonDocument::Compact).toBase64(base64Url);
@@ -102,7 +103,11 @@ std::optional<TokenClaims> TokenService::verify(const QByteArray &token) const
         return std::nullopt;
     if (*exp <= QDateTime::currentSecsSinceEpoch())
         return std::nullopt;
-    return TokenClaims{*userId, sid, *iat, *exp};
+    // iat_ms is ours and optional; a far-future value saturates rather than overflows.
+    const auto iatMs = integerClaim(claims, u"iat_ms"_s);
+    const qint64 issuedAtMs = iatMs ? *iatMs
+                                    : (*iat > 9007199254740 ? 9007199254740991 : *iat * 1000 + 999);
+    return TokenClaims{*userId, sid, *iat, issuedAtMs, *exp};
 }
 
 QString TokenService::randomToken(int bytes)

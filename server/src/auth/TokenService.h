@@ -15,6 +15,9 @@ struct TokenClaims
     qint64 userId = 0;
     QString sessionId;
     qint64 issuedAt = 0; // seconds since the epoch
+    // Milliseconds (our claim "iat_ms"; iat + 999 for a token without it): a token issued
+    // in the same second as, but after, a revocation stays valid.
+    qint64 issuedAtMs = 0;
     qint64 expiresAt = 0;
 };
 
