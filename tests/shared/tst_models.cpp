@@ -245,6 +245,26 @@ private slots:
         compareMessages(parsed.value(), message);
     }
 
+    void messageAndAckWithoutConversationSurviveTheirOwnJson()
+    {
+        // The client caches what toJson() wrote and reads it back with fromJson().
+        Message message = sampleMessage();
+        message.conversationId = 0;
+        QVERIFY(message.toJson()[u"conversation_id"].isNull());
+        QCOMPARE(QJsonDocument::fromJson(message.toChatMessageFrame()).object(),
+                 (Envelope{FrameType::ChatMessage, message.toJson()}.toJson()));
+        const auto parsed = Message::fromJson(message.toJson());
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error()));
+        compareMessages(parsed.value(), message);
+
+        const Ack ack{u"c"_s, 12, 0, QDateTime::fromMSecsSinceEpoch(951782400000, Qt::UTC)};
+        QVERIFY(ack.toJson()[u"conversation_id"].isNull());
+        QCOMPARE(QJsonDocument::fromJson(ack.toFrame()).object(), (Envelope{FrameType::Ack, ack.toJson()}.toJson()));
+        const auto ackParsed = Ack::fromJson(ack.toJson());
+        QVERIFY2(ackParsed.ok(), qPrintable(ackParsed.error()));
+        QCOMPARE(ackParsed.value().conversationId, 0);
+    }
+
     void unreadMessageHasNullReadAtAndNullClientId()
     {
         Message message = sampleMessage();
@@ -717,6 +737,16 @@ private slots:
                 << QByteArray(R"({"receiver_id": 2, "content": "", "type": "text"})") << invalid;
         QTest::addRow("Message empty text content") << u"Message"_s
                 << QByteArray(R"({"id": 1, "sender_id": 2, "receiver_id": 3, "content": "", "type": "text"})") << invalid;
+
+        // Strings must be Unicode: an unpaired surrogate has no UTF-8 form.
+        QTest::addRow("NewMessage content with a lone high surrogate") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "a\ud800b"})") << invalid;
+        QTest::addRow("NewMessage content with a lone low surrogate") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "\udc00"})") << invalid;
+        QTest::addRow("NewMessage client_id with a lone surrogate") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "x", "client_id": "\ud83d"})") << invalid;
+        QTest::addRow("User username with a lone surrogate") << u"User"_s
+                << QByteArray(R"({"id": 1, "username": "\udfff"})") << invalid;
 
         // Message type names: a lower-case word.
         for (const char *bad : {"Text", "IMAGE", "", "two words", "im-age", "тип"})

@@ -45,6 +45,26 @@ QString positiveInt(const QString &value, int max, int *out)
     return {};
 }
 
+// nats://[user[:password]@]host[:port] (port 4222 when left out); *normalized gets the URL
+// the NATS client is given.
+QString natsUrl(const QString &value, QString *normalized)
+{
+    const QUrl url(value, QUrl::StrictMode);
+    const QString example = u"'%1' is not a NATS server address such as nats://127.0.0.1:4222"_s;
+    if (!url.isValid() || url.scheme().compare(u"nats", Qt::CaseInsensitive) != 0
+        || url.host().isEmpty() || (!url.path().isEmpty() && url.path() != u"/")
+        || url.hasQuery() || url.hasFragment())
+        return example.arg(value);
+    const int port = url.port(4222);
+    if (port < 1 || port > 65535)
+        return example.arg(value);
+    QUrl clean = url.adjusted(QUrl::RemovePath);
+    clean.setScheme(u"nats"_s);
+    clean.setPort(port);
+    *normalized = clean.toString();
+    return {};
+}
+
 const QList<Setting> &settings()
 {
     static const QList<Setting> list = {
@@ -155,14 +175,21 @@ const QList<Setting> &settings()
                  return {};
              }},
             {u"cluster"_s, u"mode"_s,
-             u"none (default: one node) or postgres (several nodes on one PostgreSQL, events by LISTEN/NOTIFY)."_s,
+             u"none (default: one node), postgres (several nodes on one PostgreSQL, events by LISTEN/NOTIFY) or nats://host:port (events through NATS)."_s,
              [](ServerConfig &c, const QString &value) -> QString {
-                 if (value == u"none")
+                 c.natsUrl.clear();
+                 if (value == u"none") {
                      c.cluster = ServerConfig::Cluster::None;
-                 else if (value == u"postgres")
+                 } else if (value == u"postgres") {
                      c.cluster = ServerConfig::Cluster::Postgres;
-                 else
-                     return u"'%1' is not none or postgres"_s.arg(value);
+                 } else if (value.startsWith(u"nats:", Qt::CaseInsensitive)) {
+                     const QString error = natsUrl(value, &c.natsUrl);
+                     if (!error.isEmpty())
+                         return error;
+                     c.cluster = ServerConfig::Cluster::Nats;
+                 } else {
+                     return u"'%1' is not none, postgres or nats://host:port"_s.arg(value);
+                 }
                  return {};
              }},
             {u"log_format"_s, u"format"_s,
@@ -231,6 +258,23 @@ QString commandHelp(const QString &command)
 }
 
 } // namespace
+
+QString ServerConfig::describeCluster() const
+{
+    switch (cluster) {
+    case Cluster::None:
+        return u"none (one node)"_s;
+    case Cluster::Postgres:
+        return u"postgres (events by LISTEN/NOTIFY on the database)"_s;
+    case Cluster::Nats: {
+        QUrl url(natsUrl);
+        url.setPassword({}); // never printed
+        return u"nats (events through the NATS server at %1; storage, presence and the token "
+               "secret in the database)"_s.arg(url.toString());
+    }
+    }
+    return {};
+}
 
 std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
                                                const QStringList &environment, int *exitCode)
@@ -316,8 +360,9 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
             return std::nullopt;
         }
         for (const auto &[key, value] : *entries) {
-            const auto known = std::find_if(settings().cbegin(), settings().cend(),
-                                            [&key](const Setting &s) { return s.key == key; });
+            const auto known = std::find_if(
+                    settings().cbegin(), settings().cend(),
+                    [&name = key](const Setting &s) { return s.key == name; });
             if (known == settings().cend()) {
                 printError(u"config file %1: unknown key '%2'"_s.arg(config.configFile, key));
                 *exitCode = Usage;

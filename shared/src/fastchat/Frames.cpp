@@ -28,7 +28,7 @@ QJsonObject Ack::toJson() const
 {
     return {{u"client_id"_s, stringOrNull(clientId)},
             {u"id"_s, id},
-            {u"conversation_id"_s, conversationId},
+            {u"conversation_id"_s, idOrNull(conversationId)},
             {u"timestamp"_s, timeToJson(timestamp)}};
 }
 
@@ -41,7 +41,7 @@ QByteArray Ack::toFrame() const
     w.key("payload").beginObject();
     w.key("client_id").stringOrNull(clientId);
     w.key("id").number(id);
-    w.key("conversation_id").number(conversationId);
+    w.key("conversation_id").idOrNull(conversationId);
     w.key("timestamp").time(timestamp);
     w.endObject();
     w.endObject();

@@ -18,6 +18,11 @@ void JsonReader::fail(const QString &message)
         m_error = message;
 }
 
+QJsonValue idOrNull(qint64 id)
+{
+    return id ? QJsonValue(id) : QJsonValue(QJsonValue::Null);
+}
+
 bool JsonReader::present(const QString &key) const
 {
     const auto it = m_object.constFind(key);
@@ -69,6 +74,12 @@ std::optional<QString> JsonReader::optionalString(const QString &key, qsizetype 
         return std::nullopt;
     }
     QString s = v.toString();
+    // JSON can spell an unpaired surrogate ("\ud800"); it has no UTF-8 form, so the
+    // database, the frame writer and QJsonDocument would each store or echo it differently.
+    if (!s.isValidUtf16()) {
+        fail(u"%1 is not valid Unicode"_s.arg(key));
+        return std::nullopt;
+    }
     // UTF-8 is at most 3 bytes per UTF-16 unit: only measure when it could exceed.
     if (s.size() * 3 > maxBytes && s.toUtf8().size() > maxBytes) {
         fail(u"%1 is longer than %2 bytes"_s.arg(key).arg(maxBytes));

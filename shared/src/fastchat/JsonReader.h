@@ -5,11 +5,15 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 
 #include <optional>
 
 namespace fastchat {
+
+// The JSON for an optional id: null when 0 (no id), since readers refuse 0 as an id.
+QJsonValue idOrNull(qint64 id);
 
 class JsonReader
 {

@@ -101,4 +101,12 @@ void JsonWriter::stringOrNull(QStringView value)
         string(value);
 }
 
+void JsonWriter::idOrNull(qint64 value)
+{
+    if (value == 0)
+        null();
+    else
+        number(value);
+}
+
 } // namespace fastchat

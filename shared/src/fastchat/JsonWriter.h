@@ -27,6 +27,8 @@ public:
     void time(const QDateTime &value);
     // A string, or null when empty.
     void stringOrNull(QStringView value);
+    // An id, or null when 0 (no id): readers refuse 0 as an id.
+    void idOrNull(qint64 value);
 
     const QByteArray &bytes() const { return m_out; }
 

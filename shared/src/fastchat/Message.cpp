@@ -14,7 +14,7 @@ QJsonObject Message::toJson() const
 {
     QJsonObject o{
             {u"id"_s, id},
-            {u"conversation_id"_s, conversationId},
+            {u"conversation_id"_s, idOrNull(conversationId)},
             {u"sender_id"_s, senderId},
             {u"receiver_id"_s, receiverId},
             {u"content"_s, content},
@@ -34,7 +34,7 @@ void Message::writeJson(JsonWriter &w) const
     // Keep in step with toJson(): tst_models checks that both give the same object.
     w.beginObject();
     w.key("id").number(id);
-    w.key("conversation_id").number(conversationId);
+    w.key("conversation_id").idOrNull(conversationId);
     w.key("sender_id").number(senderId);
     w.key("receiver_id").number(receiverId);
     w.key("content").string(content);
