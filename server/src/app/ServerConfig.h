@@ -30,7 +30,10 @@ struct ServerConfig
     DatabaseConfig database;      // defaults to SQLite in dataDir
     QString secretFile;           // default <dataDir>/jwt-secret, created on first start
     bool secretFileGiven = false; // else PostgreSQL keeps the secret (shared by every node)
-    enum class Cluster { None, Postgres } cluster = Cluster::None;
+    // How events cross nodes: not at all (one node), PostgreSQL LISTEN/NOTIFY, or NATS at
+    // natsUrl (nats://host:port). Both cluster modes keep everything else in PostgreSQL.
+    enum class Cluster { None, Postgres, Nats } cluster = Cluster::None;
+    QString natsUrl;
     PasswordHasher::Cost passwordCost = PasswordHasher::Cost::Interactive;
     int accessTokenTtlSeconds = 15 * 60;
     int loginAttemptsPerMinute = 10; // per IP address and per account
@@ -42,6 +45,9 @@ struct ServerConfig
     QString tlsKey;
     QString configFile;  // the file that was read, if any
     QStringList sources; // "key=value (from ...)" for `config check`
+
+    // One line for `config check`: the cluster mode and what it uses.
+    QString describeCluster() const;
 
     // Parses argv and the environment. On --help or --version prints and sets *exitCode
     // to Ok; on an error prints a message naming the key and sets *exitCode to Usage.
