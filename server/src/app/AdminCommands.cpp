@@ -3,6 +3,7 @@
 
 #include "api/ApiSupport.h"
 #include "auth/TokenService.h"
+#include "cluster/NatsEventBus.h"
 #include "store/Migrations.h"
 #include "store/SessionQueries.h"
 #include "store/SqlSession.h"
@@ -244,9 +245,18 @@ int AdminCommands::configCheck()
     m_out << "listen: " << m_config.listenAddress.toString() << ':' << m_config.port << "\n"
           << "data_dir: " << m_config.dataDir << "\n"
           << "database: " << m_config.database.describe() << "\n"
-          << "secret_file: " << m_config.secretFile << "\n";
+          << "secret_file: " << m_config.secretFile << "\n"
+          << "cluster: " << m_config.describeCluster() << "\n";
     for (const QString &source : m_config.sources)
         m_out << "  (" << source << ")\n";
+    if (m_config.cluster == ServerConfig::Cluster::Nats) {
+        QString error;
+        if (!NatsEventBus::probe(m_config.natsUrl, &error)) {
+            m_err << "fastchat-server: cluster: " << error << "\n";
+            return ServerConfig::Failure;
+        }
+        m_out << "nats: reachable\n";
+    }
     if (!m_config.database.isPostgres()
         && !QFileInfo(m_config.database.sqlitePath).absoluteDir().exists()) {
         m_out << "schema version: none yet (the data folder is created on first start)\n"

@@ -10,6 +10,7 @@
 #include "auth/PasswordHasher.h"
 #include "auth/SecretFile.h"
 #include "cluster/EventBus.h"
+#include "cluster/NatsEventBus.h"
 #include "cluster/PostgresEventBus.h"
 #include "http/HttpServer.h"
 #include "observability/Metrics.h"
@@ -85,8 +86,15 @@ bool ServerApp::start(QString *error)
 
     m_metrics = std::make_unique<Metrics>();
     m_store = std::make_unique<Store>(m_config.database, m_metrics.get());
-    const bool cluster = m_config.cluster == ServerConfig::Cluster::Postgres;
-    if (!m_store->open(error, cluster))
+    const bool cluster = m_config.cluster != ServerConfig::Cluster::None;
+    // NATS: the store's writer publishes each committed batch of messages (MessageWriter).
+    std::unique_ptr<NatsEventBus> nats;
+    if (m_config.cluster == ServerConfig::Cluster::Nats)
+        nats = std::make_unique<NatsEventBus>(m_config.natsUrl, m_config.database);
+    const CommitPublisher publisher = !nats
+            ? CommitPublisher()
+            : [bus = nats.get()](const QList<Event> &events) { bus->publishCommitted(events); };
+    if (!m_store->open(error, cluster, publisher))
         return false;
     if (m_config.command == u"migrate")
         return true;
@@ -116,12 +124,20 @@ bool ServerApp::start(QString *error)
     m_auth = std::make_unique<Authenticator>(TokenService(secret, m_config.accessTokenTtlSeconds));
     m_hasher = std::make_unique<PasswordHasher>(m_config.passwordCost);
     if (cluster) {
-        auto bus = std::make_unique<PostgresEventBus>(m_config.database);
-        if (!bus->start(error))
-            return false;
-        // Notifications missed while the listener was down cannot be recovered by the
-        // bus: make this node's clients reconnect and resume from the database.
-        connect(bus.get(), &PostgresEventBus::listenerReset, this, [this] {
+        std::unique_ptr<EventBus> bus;
+        if (nats) {
+            if (!nats->start(error))
+                return false;
+            bus = std::move(nats);
+        } else {
+            auto postgres = std::make_unique<PostgresEventBus>(m_config.database);
+            if (!postgres->start(error))
+                return false;
+            bus = std::move(postgres);
+        }
+        // Events missed while the bus was down cannot be recovered by the bus: make this
+        // node's clients reconnect and resume from the database.
+        connect(bus.get(), &EventBus::listenerReset, this, [this] {
             m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway,
                             u"cluster bus reconnected; resume"_s);
         });
@@ -251,7 +267,7 @@ void ServerApp::stop()
     // Let the close frames go out, then finish every store job already queued: a
     // message that was received is stored even if its ack can no longer be sent.
     // In a cluster the users' offline events go out through the database: give them time.
-    const bool cluster = m_config.cluster == ServerConfig::Cluster::Postgres;
+    const bool cluster = m_config.cluster != ServerConfig::Cluster::None;
     // (A closing socket may leave the hub before its close frame has been written.)
     QTimer::singleShot(hadConnections ? (cluster ? 1500 : 500) : 0, this, [this] {
         if (m_presence)

@@ -52,8 +52,8 @@ QString natsUrl(const QString &value, QString *normalized)
     const QUrl url(value, QUrl::StrictMode);
     const QString example = u"'%1' is not a NATS server address such as nats://127.0.0.1:4222"_s;
     if (!url.isValid() || url.scheme().compare(u"nats", Qt::CaseInsensitive) != 0
-        || url.host().isEmpty() || (!url.path().isEmpty() && url.path() != u"/")
-        || url.hasQuery() || url.hasFragment())
+        || url.host().isEmpty() || (!url.path().isEmpty() && url.path() != u"/") || url.hasQuery()
+        || url.hasFragment())
         return example.arg(value);
     const int port = url.port(4222);
     if (port < 1 || port > 65535)

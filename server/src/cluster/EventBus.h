@@ -21,6 +21,10 @@ signals:
     // Emitted on the thread that owns the bus for every event published on any node,
     // this one included, in the order of publication.
     void received(const fastchat::server::Event &event);
+    // A cluster bus lost events (its connection broke and was made again): the
+    // connections of this node should resume (close them with 1001, going away: Qt
+    // clients refuse 1012 as a close code).
+    void listenerReset();
 };
 
 class LocalEventBus : public EventBus

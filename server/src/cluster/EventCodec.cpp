@@ -40,15 +40,16 @@ QByteArray encode(const Event &event)
     return QJsonDocument(toObject(event, true)).toJson(QJsonDocument::Compact);
 }
 
-QList<QByteArray> pack(const QList<QByteArray> &encodedEvents, const QList<Event> &events)
+QList<QByteArray> pack(const QList<QByteArray> &encodedEvents, const QList<Event> &events,
+                       qsizetype limit)
 {
     QList<QByteArray> payloads;
     QByteArray current = "[";
     for (qsizetype i = 0; i < encodedEvents.size(); ++i) {
         QByteArray one = encodedEvents.at(i);
-        if (one.size() + 2 > maxPayloadBytes)
+        if (one.size() + 2 > limit)
             one = QJsonDocument(toObject(events.at(i), false)).toJson(QJsonDocument::Compact);
-        if (current.size() + one.size() + 2 > maxPayloadBytes) {
+        if (current.size() + one.size() + 2 > limit) {
             current += ']';
             payloads.append(current);
             current = "[";

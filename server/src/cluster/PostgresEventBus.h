@@ -24,11 +24,8 @@ public:
     // Connects and starts listening; blocking, for start-up.
     bool start(QString *error);
     void publish(const Event &event) override;
-
-signals:
-    // The listening connection broke and was made again: notifications sent meanwhile
-    // are lost, so the connections of this node should resume (close them with 1001, going away: Qt clients refuse 1012 as a close code).
-    void listenerReset();
+    // listenerReset(): the listening connection broke and was made again; notifications
+    // sent meanwhile are lost.
 
 private:
     QThread m_thread;

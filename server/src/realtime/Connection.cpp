@@ -124,8 +124,13 @@ void Connection::deliver(const Event &event)
         m_held.append({event.messageId, event.frame});
         return;
     }
-    if (event.messageId && m_trackLive && m_liveIds.size() < maxTrackedLiveIds)
-        m_liveIds.insert(event.messageId);
+    if (event.messageId) {
+        if (event.messageId <= m_highestSent)
+            return;
+        m_highestSent = event.messageId;
+        if (m_trackLive && m_liveIds.size() < maxTrackedLiveIds)
+            m_liveIds.insert(event.messageId);
+    }
     sendText(event.frame);
 }
 
@@ -156,6 +161,7 @@ void Connection::sendResumed(qint64 messageId, const QString &frame)
     if (m_liveIds.contains(messageId))
         return;
     m_resumedIds.insert(messageId);
+    m_highestSent = std::max(m_highestSent, messageId);
     ++m_resumedCount;
     sendText(frame);
 }
@@ -166,8 +172,9 @@ void Connection::endResume(qint64 lastMessageId)
     m_resuming = false;
     const auto held = std::exchange(m_held, {});
     for (const auto &[messageId, frame] : held) {
-        if (messageId && m_resumedIds.contains(messageId))
+        if (messageId && (m_resumedIds.contains(messageId) || messageId <= m_highestSent))
             continue;
+        m_highestSent = std::max(m_highestSent, messageId);
         sendText(frame);
     }
     m_resumedIds.clear();

@@ -85,6 +85,10 @@ private:
     // again. Bounded: a client resumes right after it connects.
     QSet<qint64> m_liveIds;
     bool m_trackLive = true;
+    // The highest message id sent on this socket, live or resumed. A node delivers live
+    // messages in id order, so a live one at or below it was sent already: by a resume,
+    // before a cluster bus (NATS) delivered it late from the database.
+    qint64 m_highestSent = 0;
 };
 
 } // namespace fastchat::server

@@ -45,8 +45,8 @@ void ChatService::send(qint64 senderId, const NewMessage &draft, quint64 fromCon
                                  // The sender stopped typing to this receiver: say so before the
                                  // message.
                                  m_typing.stop(m.senderId, m.receiverId);
-                                 // In a cluster the writer NOTIFYed the message with its commit
-                                 // already.
+                                 // In a cluster the writer published the message with its
+                                 // commit already (NOTIFY or NATS).
                                  if (!m_store.publishesMessageEvents()) {
                                      Event event;
                                      event.userIds = {m.senderId, m.receiverId};

@@ -220,4 +220,25 @@ Result<QList<Message>> messagesSince(SqlSession &s, qint64 userId, qint64 afterI
     return readMessages(s, q);
 }
 
+Result<QList<Message>> messagesBetween(SqlSession &s, qint64 afterId, qint64 upToId, int limit)
+{
+    QSqlQuery &q = s.prepared(
+            u"SELECT "_s + messageColumns
+            + u" FROM messages m WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?"_s);
+    q.addBindValue(afterId);
+    q.addBindValue(upToId);
+    q.addBindValue(limit);
+    return readMessages(s, q);
+}
+
+Result<qint64> lastMessageId(SqlSession &s)
+{
+    QSqlQuery &q = s.prepared(u"SELECT COALESCE(MAX(id), 0) FROM messages"_s);
+    if (!s.exec(q))
+        return s.lastError();
+    const qint64 id = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    return id;
+}
+
 } // namespace fastchat::server::ChatQueries

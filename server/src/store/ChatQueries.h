@@ -45,6 +45,11 @@ Result<ReadOutcome> markRead(SqlSession &s, qint64 readerId, qint64 peerId, qint
 Result<Message> messageById(SqlSession &s, qint64 id);
 // Messages to or from userId with id > afterId, in id order, at most `limit`.
 Result<QList<Message>> messagesSince(SqlSession &s, qint64 userId, qint64 afterId, int limit);
+// Every message with afterId < id <= upToId, whoever it is for, in id order, at most `limit`
+// (the NATS bus fills a gap in the stream of message events with them).
+Result<QList<Message>> messagesBetween(SqlSession &s, qint64 afterId, qint64 upToId, int limit);
+// The highest message id committed so far (0 when there is none).
+Result<qint64> lastMessageId(SqlSession &s);
 
 } // namespace ChatQueries
 } // namespace fastchat::server

@@ -23,7 +23,8 @@ void MessageWriter::write(SqlSession &session, std::vector<PendingMessage> &batc
     StoreError failure;
     if (!session.ensureOpen()) {
         failure = session.lastError();
-    } else if (writeTransaction(session, batch, results, &failure)) {
+    } else if (m_cluster && m_publisher ? writeAndPublish(session, batch, results, &failure)
+                                        : writeTransaction(session, batch, results, &failure)) {
         for (size_t i = 0; i < batch.size(); ++i)
             batch[i].done(std::move(results[i]));
         return;
@@ -56,7 +57,7 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
     };
     if (!session.begin())
         return fail();
-    if (m_cluster
+    if (m_cluster && !m_publisher
         && !session.execPrepared("fc_message_order_lock", "SELECT pg_advisory_xact_lock(727275)",
                                  {}))
         return fail();
@@ -156,16 +157,41 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         stored.duplicate = true;
     }
     if (!updateConversations(session, changes)
-        || (m_cluster && !notifyEvents(session, batch, results)) || !session.commit())
+        || (m_cluster && !m_publisher && !notifyEvents(session, batch, results))
+        || !session.commit())
         return fail();
     return true;
 }
 
-bool MessageWriter::notifyEvents(SqlSession &session, const std::vector<PendingMessage> &batch,
-                                 const std::vector<Result<StoredMessage>> &results)
+bool MessageWriter::writeAndPublish(SqlSession &session, const std::vector<PendingMessage> &batch,
+                                    std::vector<Result<StoredMessage>> &results,
+                                    StoreError *failure)
+{
+    // The same lock as the NOTIFY mode's, but held by the session: past the commit, until
+    // the events are on the bus. The next batch of any node takes its ids after that, so
+    // the NATS server receives message events in id order.
+    if (!session.execPrepared("fc_message_order_session_lock", "SELECT pg_advisory_lock(727275)",
+                              {})) {
+        *failure = session.lastError();
+        return false;
+    }
+    const bool committed = writeTransaction(session, batch, results, failure);
+    if (committed) {
+        const QList<Event> events = eventsOf(batch, results);
+        if (!events.isEmpty())
+            m_publisher(events);
+    }
+    // A broken connection took the lock with it; a live one must give it back.
+    if (!session.execPrepared("fc_message_order_unlock", "SELECT pg_advisory_unlock(727275)", {}))
+        qCWarning(lcStore) << "releasing the message order lock failed:"
+                           << session.lastError().message;
+    return committed;
+}
+
+QList<Event> MessageWriter::eventsOf(const std::vector<PendingMessage> &batch,
+                                     const std::vector<Result<StoredMessage>> &results)
 {
     QList<Event> events;
-    QList<QByteArray> encoded;
     for (size_t i = 0; i < results.size(); ++i) {
         if (!results[i] || results[i]->duplicate)
             continue;
@@ -175,9 +201,18 @@ bool MessageWriter::notifyEvents(SqlSession &session, const std::vector<PendingM
         e.frame = results[i]->frame;
         e.messageId = m.id;
         e.skipConnection = batch[i].fromConnection;
-        encoded.append(EventCodec::encode(e));
         events.append(std::move(e));
     }
+    return events;
+}
+
+bool MessageWriter::notifyEvents(SqlSession &session, const std::vector<PendingMessage> &batch,
+                                 const std::vector<Result<StoredMessage>> &results)
+{
+    const QList<Event> events = eventsOf(batch, results);
+    QList<QByteArray> encoded;
+    for (const Event &e : events)
+        encoded.append(EventCodec::encode(e));
     // Delivered by PostgreSQL at commit, in commit order, to every node.
     for (const QByteArray &payload : EventCodec::pack(encoded, events)) {
         if (!ClusterQueries::notify(session, payload))

@@ -5,24 +5,33 @@
 #pragma once
 
 #include "PendingMessage.h"
+#include "cluster/Event.h"
 
 #include <QHash>
 
+#include <functional>
 #include <vector>
 
 namespace fastchat::server {
 
 class SqlSession;
 
+// Publishes the chat_message events of a committed batch to every node (NATS), on the
+// writer thread, and returns once the bus has them.
+using CommitPublisher = std::function<void(const QList<Event> &)>;
+
 class MessageWriter
 {
 public:
     // `cluster`: several nodes write to this PostgreSQL. Batches then take turns on an
     // advisory lock, so message ids commit in id order on every node (a client's resume
-    // from "the last id I have" stays exact), and each batch's chat_message events are
-    // NOTIFYed inside its transaction: every node delivers them in commit order.
-    explicit MessageWriter(bool cluster = false)
+    // from "the last id I have" stays exact). Without `publisher`, each batch's
+    // chat_message events are NOTIFYed inside its transaction: every node delivers them in
+    // commit order. With it (NATS), the lock is held past the commit until `publisher`
+    // has handed the events to the bus, so batches reach the bus in commit order too.
+    explicit MessageWriter(bool cluster = false, CommitPublisher publisher = {})
         : m_cluster(cluster)
+        , m_publisher(std::move(publisher))
     {}
 
     void write(SqlSession &session, std::vector<PendingMessage> &batch);
@@ -55,10 +64,17 @@ private:
                           std::vector<Result<StoredMessage>> &results, StoreError *failure);
     Result<qint64> conversationFor(SqlSession &session, qint64 a, qint64 b, bool *created);
 
+    // writeTransaction() between taking and releasing the session-level order lock, and
+    // the events published after the commit.
+    bool writeAndPublish(SqlSession &session, const std::vector<PendingMessage> &batch,
+                         std::vector<Result<StoredMessage>> &results, StoreError *failure);
+    static QList<Event> eventsOf(const std::vector<PendingMessage> &batch,
+                                 const std::vector<Result<StoredMessage>> &results);
     bool notifyEvents(SqlSession &session, const std::vector<PendingMessage> &batch,
                       const std::vector<Result<StoredMessage>> &results);
 
     bool m_cluster;
+    CommitPublisher m_publisher;
     QHash<QPair<qint64, qint64>, qint64> m_conversationIds;
     qint64 m_lastCreatedAt = 0;
 };

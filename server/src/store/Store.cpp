@@ -31,7 +31,7 @@ Store::~Store()
     close();
 }
 
-bool Store::open(QString *error, bool cluster)
+bool Store::open(QString *error, bool cluster, CommitPublisher publisher)
 {
     m_cluster = cluster;
     {
@@ -42,7 +42,8 @@ bool Store::open(QString *error, bool cluster)
             return false;
     }
     m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s,
-                                             maxMessagesPerCommit, m_metrics, m_cluster);
+                                             maxMessagesPerCommit, m_metrics, m_cluster,
+                                             std::move(publisher));
     for (int i = 0; i < readerThreads; ++i)
         m_readers.push_back(std::make_unique<StoreThread>(
                 m_config, u"fastchat-store-reader-%1"_s.arg(i), 1, m_metrics));

@@ -31,8 +31,9 @@ public:
 
     // Connects, applies migrations and starts the threads. Blocking: call at start-up.
     // `cluster`: message batches are ordered across nodes and their events NOTIFYed in
-    // the same transaction (PostgreSQL only).
-    bool open(QString *error, bool cluster = false);
+    // the same transaction (PostgreSQL only), or, with `publisher` (NATS), published by
+    // it after the commit, still in commit order (see MessageWriter).
+    bool open(QString *error, bool cluster = false, CommitPublisher publisher = {});
     bool publishesMessageEvents() const { return m_cluster; }
     // Finishes every job that was posted (acknowledged work is never dropped), then stops.
     void close();

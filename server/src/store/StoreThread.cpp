@@ -13,12 +13,13 @@ using namespace Qt::StringLiterals;
 namespace fastchat::server {
 
 StoreThread::StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch,
-                         Metrics *metrics, bool cluster)
+                         Metrics *metrics, bool cluster, CommitPublisher publisher)
     : m_config(config)
     , m_name(name)
     , m_maxBatch(maxBatch)
     , m_metrics(metrics)
     , m_cluster(cluster)
+    , m_publisher(std::move(publisher))
 {
     setObjectName(name);
 }
@@ -65,7 +66,7 @@ int StoreThread::queued() const
 void StoreThread::run()
 {
     SqlSession session(m_config, m_name);
-    MessageWriter writer(m_cluster);
+    MessageWriter writer(m_cluster, m_publisher);
     std::vector<PendingMessage> batch;
     for (;;) {
         StoreJob job;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "DatabaseConfig.h"
+#include "MessageWriter.h"
 #include "PendingMessage.h"
 
 #include <QThread>
@@ -26,7 +27,7 @@ class StoreThread : public QThread
 {
 public:
     StoreThread(const DatabaseConfig &config, const QString &name, int maxBatch, Metrics *metrics,
-                bool cluster = false);
+                bool cluster = false, CommitPublisher publisher = {});
     ~StoreThread() override;
 
     void post(StoreJob job);
@@ -46,6 +47,7 @@ private:
     int m_maxBatch;
     Metrics *m_metrics;
     bool m_cluster;
+    CommitPublisher m_publisher;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Item> m_queue;
