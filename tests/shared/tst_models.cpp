@@ -2,7 +2,9 @@
 // The models and frames of libfastchat-shared against docs/protocol.md: each one survives
 // toJson -> fromJson, writes exactly the documented snake_case field names, and fromJson
 // refuses bad input with the documented code.
+#include <fastchat/Attachment.h>
 #include <fastchat/Conversation.h>
+#include <fastchat/FileUpload.h>
 #include <fastchat/Envelope.h>
 #include <fastchat/FrameType.h>
 #include <fastchat/Frames.h>
@@ -110,6 +112,10 @@ Verdict parseAs(const QString &model, const QByteArray &text)
         return verdictOf(ResumeRequest::fromJson(o));
     if (model == u"ResumeDone")
         return verdictOf(ResumeDone::fromJson(o));
+    if (model == u"NewUpload")
+        return verdictOf(NewUpload::fromJson(o));
+    if (model == u"Attachment")
+        return verdictOf(Attachment::fromJson(o));
     qFatal("unknown model in test data");
     return {};
 }
@@ -144,6 +150,7 @@ Message sampleMessage()
     m.content = u"héllo, wörld ✓"_s;
     m.type = u"image"_s;
     m.clientId = u"c-6f1e2a"_s;
+    m.fileId = u"q3Zr-7_kPx0aB1cD2eF3gH"_s;
     m.timestamp = at(14, 50, 26, 123);
     m.readAt = at(14, 51, 0, 7);
     m.createdAt = at(14, 50, 26, 123);
@@ -160,6 +167,7 @@ void compareMessages(const Message &a, const Message &b)
     QCOMPARE(a.content, b.content);
     QCOMPARE(a.type, b.type);
     QCOMPARE(a.clientId, b.clientId);
+    QCOMPARE(a.fileId, b.fileId);
     QCOMPARE(a.timestamp, b.timestamp);
     QCOMPARE(a.readAt, b.readAt);
     QCOMPARE(a.createdAt, b.createdAt);
@@ -226,8 +234,8 @@ private slots:
         const Message message = sampleMessage();
         const QJsonObject json = message.toJson();
         QCOMPARE(keysOf(json), keySet({u"id"_s, u"conversation_id"_s, u"sender_id"_s, u"receiver_id"_s,
-                                       u"content"_s, u"type"_s, u"client_id"_s, u"timestamp"_s,
-                                       u"read_at"_s, u"created_at"_s, u"updated_at"_s}));
+                                       u"content"_s, u"type"_s, u"client_id"_s, u"file_id"_s,
+                                       u"timestamp"_s, u"read_at"_s, u"created_at"_s, u"updated_at"_s}));
         QVERIFY(isJsonInteger(json[u"id"], 9001));
         QVERIFY(isJsonInteger(json[u"conversation_id"], 77));
         QVERIFY(isJsonInteger(json[u"sender_id"], 3));
@@ -235,6 +243,7 @@ private slots:
         QCOMPARE(json[u"content"].toString(), message.content);
         QCOMPARE(json[u"type"].toString(), u"image"_s);
         QCOMPARE(json[u"client_id"].toString(), u"c-6f1e2a"_s);
+        QCOMPARE(json[u"file_id"].toString(), u"q3Zr-7_kPx0aB1cD2eF3gH"_s);
         QCOMPARE(json[u"timestamp"].toString(), u"2026-11-25T14:50:26.123Z"_s);
         QCOMPARE(json[u"read_at"].toString(), u"2026-11-25T14:51:00.007Z"_s);
         QVERIFY(isWireTime(json[u"created_at"]));
@@ -263,6 +272,77 @@ private slots:
         const auto ackParsed = Ack::fromJson(ack.toJson());
         QVERIFY2(ackParsed.ok(), qPrintable(ackParsed.error()));
         QCOMPARE(ackParsed.value().conversationId, 0);
+    }
+
+    void fileUploadRoundTripsWithDocumentedFieldNames()
+    {
+        FileUpload f;
+        f.id = u"Zx_-09abcdefghijklmnop"_s;
+        f.ownerId = 4;
+        f.name = u"report ✓.pdf"_s;
+        f.mimeType = u"application/pdf"_s;
+        f.size = 5 * 1024 * 1024;
+        f.offset = f.size;
+        f.complete = true;
+        f.sha256 = QString(64, u'a');
+        f.createdAt = at(9, 0, 0, 1);
+        const QJsonObject json = f.toJson();
+        QCOMPARE(keysOf(json), keySet({u"id"_s, u"owner_id"_s, u"name"_s, u"mime_type"_s, u"size"_s,
+                                       u"offset"_s, u"complete"_s, u"sha256"_s, u"created_at"_s}));
+        QVERIFY(isJsonInteger(json[u"size"], 5 * 1024 * 1024));
+        const auto parsed = FileUpload::fromJson(json);
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error()));
+        QCOMPARE(parsed->id, f.id);
+        QCOMPARE(parsed->name, f.name);
+        QCOMPARE(parsed->size, f.size);
+        QCOMPARE(parsed->offset, f.offset);
+        QCOMPARE(parsed->sha256, f.sha256);
+        QCOMPARE(parsed->createdAt, f.createdAt);
+
+        f.complete = false;
+        f.offset = 3;
+        f.sha256.clear();
+        QVERIFY(f.toJson()[u"sha256"].isNull());
+        QVERIFY(FileUpload::fromJson(f.toJson()).ok());
+    }
+
+    void attachmentRoundTripsThroughMessageContent()
+    {
+        Attachment a;
+        a.fileId = u"Zx_-09abcdefghijklmnop"_s;
+        a.name = u"../../etc/passwd"_s; // only a label for the receiver
+        a.size = 123;
+        a.mimeType = u"image/png"_s;
+        a.sha256 = QString(64, u'0');
+        a.width = 640;
+        a.height = 480;
+        a.thumbnail = QByteArray(8 * 1024, '\x7f');
+        const auto parsed = Attachment::fromContent(a.toContent());
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error()));
+        QCOMPARE(parsed->fileId, a.fileId);
+        QCOMPARE(parsed->name, a.name);
+        QCOMPARE(parsed->size, a.size);
+        QCOMPARE(parsed->width, 640);
+        QCOMPARE(parsed->height, 480);
+        QCOMPARE(parsed->thumbnail, a.thumbnail);
+        QVERIFY(parsed->isImage());
+        QVERIFY(a.toContent().toUtf8().size() < NewMessage::maxContentBytes);
+        QVERIFY(!Attachment::fromContent(u"just text"_s).ok());
+    }
+
+    void newMessageCarriesAFileIdForImagesAndFiles()
+    {
+        for (const char *type : {"image", "file"}) {
+            const auto m = NewMessage::fromJson(parseObject(
+                    R"({"receiver_id": 2, "content": "{}", "type": ")" + QByteArray(type)
+                    + R"(", "file_id": "Zx_-09abc"})"));
+            QVERIFY2(m.ok(), qPrintable(m.error()));
+            QCOMPARE(m->fileId, u"Zx_-09abc"_s);
+            QCOMPARE(m->toJson()[u"file_id"].toString(), u"Zx_-09abc"_s);
+        }
+        // The seed's image messages carry no file: still accepted.
+        const QByteArray seedImage = R"({"receiver_id": 2, "content": "http://x/y.png", "type": "image"})";
+        QVERIFY(NewMessage::fromJson(parseObject(seedImage)).ok());
     }
 
     void unreadMessageHasNullReadAtAndNullClientId()
@@ -747,6 +827,31 @@ private slots:
                 << QByteArray(R"({"receiver_id": 2, "content": "x", "client_id": "\ud83d"})") << invalid;
         QTest::addRow("User username with a lone surrogate") << u"User"_s
                 << QByteArray(R"({"id": 1, "username": "\udfff"})") << invalid;
+
+        // Attachments: a file_id is a server-made id and needs type image or file.
+        QTest::addRow("NewMessage file_id on a text message") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "x", "file_id": "abc"})") << invalid;
+        QTest::addRow("NewMessage file_id with a slash") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "x", "type": "file", "file_id": "../etc"})") << invalid;
+        QTest::addRow("NewMessage file_id number") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "x", "type": "image", "file_id": 5})") << invalid;
+        QTest::addRow("NewUpload without size") << u"NewUpload"_s << QByteArray(R"({"name": "a.txt"})") << invalid;
+        QTest::addRow("NewUpload negative size") << u"NewUpload"_s << QByteArray(R"({"size": -1})") << invalid;
+        QTest::addRow("NewUpload size string") << u"NewUpload"_s << QByteArray(R"({"size": "5"})") << invalid;
+        QTest::addRow("NewUpload name with NUL") << u"NewUpload"_s
+                << QByteArray(R"({"size": 5, "name": "a\u0000b"})") << invalid;
+        QTest::addRow("NewUpload name with a newline") << u"NewUpload"_s
+                << QByteArray(R"({"size": 5, "name": "a\nContent-Type: text/html"})") << invalid;
+        QTest::addRow("NewUpload name over 255 bytes") << u"NewUpload"_s
+                << QByteArray(R"({"size": 5, "name": )" + jsonString("a", 256) + "}") << invalid;
+        QTest::addRow("NewUpload sha256 not hex") << u"NewUpload"_s
+                << QByteArray(R"({"size": 5, "sha256": "xyz"})") << invalid;
+        QTest::addRow("Attachment without file_id") << u"Attachment"_s << QByteArray(R"({"name": "a"})") << invalid;
+        QTest::addRow("Attachment thumbnail not base64") << u"Attachment"_s
+                << QByteArray(R"({"file_id": "abc", "thumbnail": "***"})") << invalid;
+        QTest::addRow("Attachment thumbnail over 8 KiB") << u"Attachment"_s
+                << QByteArray(R"({"file_id": "abc", "thumbnail": ")" + QByteArray(8193, 'a').toBase64() + R"("})")
+                << invalid;
 
         // Message type names: a lower-case word.
         for (const char *bad : {"Text", "IMAGE", "", "two words", "im-age", "тип"})

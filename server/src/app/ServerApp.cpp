@@ -4,6 +4,7 @@
 #include "Logging.h"
 #include "api/AuthApi.h"
 #include "api/ChatApi.h"
+#include "api/FileApi.h"
 #include "api/OpsApi.h"
 #include "api/UserApi.h"
 #include "auth/Authenticator.h"
@@ -18,6 +19,7 @@
 #include "realtime/FrameHandler.h"
 #include "realtime/Hub.h"
 #include "services/ChatService.h"
+#include "services/FileService.h"
 #include "services/Presence.h"
 #include "services/SessionService.h"
 #include "services/TypingTracker.h"
@@ -160,6 +162,14 @@ bool ServerApp::start(QString *error)
         return false;
     m_sessions->followRevocations(2000);
 
+    FileLimits limits;
+    limits.maxFileBytes = m_config.maxUploadBytes;
+    limits.quotaBytes = m_config.uploadQuotaBytes;
+    limits.orphanLifetimeMs = qint64(m_config.uploadExpirySeconds) * 1000;
+    m_files = std::make_unique<FileService>(*m_store, BlobStore(m_config.filesDir), limits);
+    if (!m_files->prepare(error))
+        return false;
+
     m_http = std::make_unique<HttpServer>(*m_auth, *m_metrics, m_config.allowedOrigins);
     m_authApi = std::make_unique<AuthApi>(*m_store, *m_hasher, *m_sessions,
                                           m_config.loginAttemptsPerMinute);
@@ -170,6 +180,8 @@ bool ServerApp::start(QString *error)
     m_authApi->registerRoutes(*m_http);
     m_userApi->registerRoutes(*m_http);
     m_chatApi->registerRoutes(*m_http);
+    m_fileApi = std::make_unique<FileApi>(*m_files);
+    m_fileApi->registerRoutes(*m_http);
     m_metrics->setGauge("fastchat_connections", "WebSocket connections open on this node.",
                         [hub = m_hub.get()] { return double(hub->connectionCount()); });
     m_metrics->setGauge("fastchat_users_online", "Users with at least one socket on this node.",

@@ -21,6 +21,8 @@ class Authenticator;
 class ChatApi;
 class ChatService;
 class EventBus;
+class FileApi;
+class FileService;
 class FrameHandler;
 class HttpServer;
 class Hub;
@@ -67,6 +69,8 @@ private:
     std::unique_ptr<AuthApi> m_authApi;
     std::unique_ptr<UserApi> m_userApi;
     std::unique_ptr<ChatApi> m_chatApi;
+    std::unique_ptr<FileService> m_files;
+    std::unique_ptr<FileApi> m_fileApi;
     std::unique_ptr<OpsApi> m_opsApi;
     std::unique_ptr<HttpServer> m_http;
     quint16 m_port = 0;

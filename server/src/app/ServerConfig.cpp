@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -42,6 +43,29 @@ QString positiveInt(const QString &value, int max, int *out)
     if (!ok || v < 1 || v > max)
         return u"must be a whole number from 1 to %1"_s.arg(max);
     *out = v;
+    return {};
+}
+
+// A byte count: digits with an optional K, M or G (KiB, MiB, GiB), e.g. 100M.
+QString byteCount(const QString &value, qint64 *out)
+{
+    static const QHash<QChar, qint64> units{
+            {u'K', 1LL << 10}, {u'M', 1LL << 20}, {u'G', 1LL << 30}, {u'T', 1LL << 40}};
+    QString digits = value.trimmed().toUpper();
+    if (digits.endsWith(u"IB"))
+        digits.chop(2);
+    else if (digits.endsWith(u'B'))
+        digits.chop(1);
+    qint64 unit = 1;
+    if (!digits.isEmpty() && units.contains(digits.back())) {
+        unit = units.value(digits.back());
+        digits.chop(1);
+    }
+    bool ok = false;
+    const qint64 n = digits.toLongLong(&ok);
+    if (!ok || n < 1 || n > (1LL << 50) / unit)
+        return u"'%1' is not a size such as 104857600, 100M or 2G"_s.arg(value);
+    *out = n * unit;
     return {};
 }
 
@@ -191,6 +215,25 @@ const QList<Setting> &settings()
                      return u"'%1' is not none, postgres or nats://host:port"_s.arg(value);
                  }
                  return {};
+             }},
+            {u"files_dir"_s, u"dir"_s,
+             u"Folder for uploaded files (default <data-dir>/files; in a cluster, one every node mounts)."_s,
+             [](ServerConfig &c, const QString &value) -> QString {
+                 if (value.isEmpty())
+                     return u"must name a folder"_s;
+                 c.filesDir = QDir(value).absolutePath();
+                 return {};
+             }},
+            {u"max_upload_size"_s, u"bytes"_s,
+             u"Largest file a user may upload, e.g. 100M (default) or 2G."_s,
+             [](ServerConfig &c, const QString &value) { return byteCount(value, &c.maxUploadBytes); }},
+            {u"upload_quota"_s, u"bytes"_s,
+             u"Bytes of files each user may keep on the server (default 10G)."_s,
+             [](ServerConfig &c, const QString &value) { return byteCount(value, &c.uploadQuotaBytes); }},
+            {u"upload_expiry"_s, u"seconds"_s,
+             u"Uploads that no message refers to are removed after this long (default 86400)."_s,
+             [](ServerConfig &c, const QString &value) {
+                 return positiveInt(value, 365 * 24 * 3600, &c.uploadExpirySeconds);
              }},
             {u"log_format"_s, u"format"_s,
              u"text (default, for a terminal) or json (one object per line, for a journal)."_s,
@@ -411,6 +454,8 @@ std::optional<ServerConfig> ServerConfig::load(const QStringList &arguments,
     if (!databaseSet)
         config.database = DatabaseConfig::sqliteFile(config.dataDir + u"/fastchat.db"_s);
     config.secretFileGiven = secretSet;
+    if (config.filesDir.isEmpty())
+        config.filesDir = config.dataDir + u"/files"_s;
     if (!secretSet)
         config.secretFile = config.dataDir + u"/jwt-secret"_s;
     if (config.cluster != Cluster::None && !config.database.isPostgres()) {

@@ -43,6 +43,13 @@ struct ServerConfig
     QByteArray metricsToken; // lets non-loopback scrapers read /metrics
     QString tlsCertificate;  // PEM; with tlsKey, the port speaks HTTPS and WSS
     QString tlsKey;
+    // Uploads: the folder of their bytes (default <dataDir>/files; in a cluster, a folder
+    // every node mounts), the largest file, each user's quota, and how long an upload no
+    // message refers to is kept.
+    QString filesDir;
+    qint64 maxUploadBytes = 100LL * 1024 * 1024;
+    qint64 uploadQuotaBytes = 10LL * 1024 * 1024 * 1024;
+    int uploadExpirySeconds = 24 * 3600;
     QString configFile;  // the file that was read, if any
     QStringList sources; // "key=value (from ...)" for `config check`
 

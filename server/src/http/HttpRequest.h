@@ -25,6 +25,7 @@ struct HttpRequest
     QHostAddress peer;
     QList<QPair<QByteArray, QByteArray>> headers;
     QList<qint64> pathIds;           // the {id} parts of the route, in order
+    QStringList pathKeys;            // the {key} parts of the route, in order
     std::optional<AuthContext> auth; // set for routes that require authentication
 
     QByteArray header(const QByteArray &name) const;

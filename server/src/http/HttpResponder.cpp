@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "HttpResponder.h"
 
+#include "FileSender.h"
 #include "HttpServer.h"
 #include "app/Logging.h"
 #include "observability/Metrics.h"
@@ -21,11 +22,10 @@ HttpResponder::HttpResponder(HttpServer *server, const QHttpServerRequest *reque
     m_state->started.start();
 }
 
-void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &contentType,
-                        const Headers &extra) const
+QTcpSocket *HttpResponder::begin(int status) const
 {
     if (m_state->answered)
-        return;
+        return nullptr;
     m_state->answered = true;
     if (m_state->metrics)
         m_state->metrics->countRequest(m_state->method, m_state->route, status,
@@ -34,15 +34,40 @@ void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &co
     if (!m_state->server || !m_state->socket
         || m_state->socket->state() != QAbstractSocket::ConnectedState) {
         qCDebug(lcHttp) << "client left before its answer was ready";
-        return;
+        return nullptr;
     }
-    QHttpServerResponder r = HttpServer::responderFor(*m_state->request, m_state->socket);
+    return m_state->socket;
+}
+
+void HttpResponder::raw(int status, const QByteArray &body, const QByteArray &contentType,
+                        const Headers &extra) const
+{
+    QTcpSocket *socket = begin(status);
+    if (!socket)
+        return;
+    QHttpServerResponder r = HttpServer::responderFor(*m_state->request, socket);
     r.writeStatusLine(QHttpServerResponder::StatusCode(status));
     r.writeHeader("Content-Type", contentType);
     for (const auto &[key, value] : extra)
         r.writeHeader(key, value);
     r.writeHeader("Content-Length", QByteArray::number(body.size()));
     r.writeBody(body);
+}
+
+void HttpResponder::file(int status, std::unique_ptr<QFile> file, qint64 offset, qint64 length,
+                         const QByteArray &contentType, const Headers &extra) const
+{
+    QTcpSocket *socket = begin(status);
+    if (!socket)
+        return;
+    QHttpServerResponder r = HttpServer::responderFor(*m_state->request, socket);
+    r.writeStatusLine(QHttpServerResponder::StatusCode(status));
+    r.writeHeader("Content-Type", contentType);
+    for (const auto &[key, value] : extra)
+        r.writeHeader(key, value);
+    r.writeHeader("Content-Length", QByteArray::number(length));
+    r.writeBody(QByteArray()); // ends the headers
+    FileSender::start(socket, std::move(file), offset, length);
 }
 
 void HttpResponder::json(int status, const QJsonValue &body, const Headers &extra) const

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonValue>
 #include <QList>
 #include <QPair>
@@ -38,9 +39,18 @@ public:
     void raw(int status, const QByteArray &body, const QByteArray &contentType,
              const Headers &extra = {}) const;
 
+    // `length` bytes of `file` from `offset` as the body, streamed as the client reads
+    // (see FileSender): the file is never in memory whole.
+    void file(int status, std::unique_ptr<QFile> file, qint64 offset, qint64 length,
+              const QByteArray &contentType, const Headers &extra = {}) const;
+
     bool answered() const { return m_state->answered; }
 
 private:
+    // Marks the request answered and counts it; the socket to write to, or null when the
+    // client has gone.
+    QTcpSocket *begin(int status) const;
+
     struct State
     {
         QPointer<HttpServer> server;

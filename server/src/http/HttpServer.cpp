@@ -8,6 +8,8 @@
 #include <QHttpServerRequest>
 #include <QUrlQuery>
 
+#include <fastchat/FileUpload.h>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
@@ -58,18 +60,23 @@ void HttpServer::route(const QByteArray &method, const QString &pattern, Access 
     m_routes.append(Route{method, pattern, splitPath(pattern), access, std::move(handler)});
 }
 
-bool HttpServer::matches(const Route &route, const QStringList &segments, QList<qint64> *ids)
+bool HttpServer::matches(const Route &route, const QStringList &segments, PathParameters *found)
 {
     if (route.segments.size() != segments.size())
         return false;
-    ids->clear();
+    found->ids.clear();
+    found->keys.clear();
     for (qsizetype i = 0; i < segments.size(); ++i) {
         if (route.segments[i] == u"{id}") {
             bool ok = false;
             const qint64 id = segments[i].toLongLong(&ok);
             if (!ok || id <= 0 || segments[i].startsWith(u'+'))
                 return false;
-            ids->append(id);
+            found->ids.append(id);
+        } else if (route.segments[i] == u"{key}") {
+            if (!FileUpload::isValidId(segments[i]))
+                return false;
+            found->keys.append(segments[i]);
         } else if (route.segments[i] != segments[i]) {
             return false;
         }
@@ -89,10 +96,10 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
     // Labelled by route pattern (bounded), or "other" for paths that match none.
     const QStringList segments = splitPath(path);
-    QList<qint64> ids;
+    PathParameters parameters;
     QString label = u"other"_s;
     for (const Route &route : std::as_const(m_routes)) {
-        if (matches(route, segments, &ids)) {
+        if (matches(route, segments, &parameters)) {
             label = route.pattern;
             break;
         }
@@ -106,7 +113,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
     QByteArrayList allowed;
     for (const Route &route : std::as_const(m_routes)) {
-        if (!matches(route, segments, &ids))
+        if (!matches(route, segments, &parameters))
             continue;
         if (route.method != method) {
             allowed << route.method;
@@ -119,7 +126,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         r.body = request.body();
         r.peer = request.remoteAddress();
         r.headers = request.headers();
-        r.pathIds = ids;
+        r.pathIds = parameters.ids;
+        r.pathKeys = parameters.keys;
         if (route.access == Access::Authenticated) {
             r.auth = m_auth.fromAuthorizationHeader(r.header("Authorization"));
             if (!r.auth) {

@@ -36,7 +36,8 @@ public:
     HttpServer(Authenticator &auth, Metrics &metrics, const QStringList &allowedOrigins,
                QObject *parent = nullptr);
 
-    // `pattern` is a path such as "/users/{id}"; {id} matches a positive integer.
+    // `pattern` is a path such as "/users/{id}"; {id} matches a positive integer, {key}
+    // a server-made string id (letters, digits, '-' and '_', as file ids are).
     // Routes are tried in the order they were added.
     void route(const QByteArray &method, const QString &pattern, Access access, Handler handler);
 
@@ -64,7 +65,12 @@ private:
     };
     bool handleUpgrade(const QHttpServerRequest &request, QTcpSocket *socket,
                        const HttpResponder &responder);
-    static bool matches(const Route &route, const QStringList &segments, QList<qint64> *ids);
+    struct PathParameters
+    {
+        QList<qint64> ids;
+        QStringList keys;
+    };
+    static bool matches(const Route &route, const QStringList &segments, PathParameters *found);
 
     Authenticator &m_auth;
     Metrics &m_metrics;

@@ -14,8 +14,8 @@ namespace {
 
 const QString messageColumns
         = u"m.id, m.conversation_id, m.sender_id, m.receiver_id, m.content, m.type, m.client_id,"
-          " m.created_at, m.read_at"_s;
-constexpr int messageColumnCount = 9;
+          " m.created_at, m.read_at, m.file_id"_s;
+constexpr int messageColumnCount = 10;
 
 Message readMessage(const QSqlQuery &q, int at = 0)
 {
@@ -29,6 +29,7 @@ Message readMessage(const QSqlQuery &q, int at = 0)
     m.clientId = q.value(at + 6).toString();
     m.createdAt = m.timestamp = m.updatedAt = sql::toTime(q.value(at + 7));
     m.readAt = sql::toTime(q.value(at + 8));
+    m.fileId = q.value(at + 9).toString();
     return m;
 }
 
@@ -99,7 +100,7 @@ Result<QList<Conversation>> conversations(SqlSession &s, qint64 userId)
         list.append(c);
     }
     q.finish();
-    static_assert(messageColumnCount == 9);
+    static_assert(messageColumnCount == 10);
     return list;
 }
 

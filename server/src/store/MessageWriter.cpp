@@ -79,6 +79,10 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         activeIds << active.value(0).toLongLong();
     active.finish();
 
+    const auto attachable = attachableFiles(session, batch);
+    if (!attachable)
+        return fail();
+
     std::vector<Row> rows;
     rows.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -89,6 +93,11 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         }
         if (!activeIds.contains(p.senderId)) {
             results.emplace_back(forbidden(u"the sender's account is not active"_s));
+            continue;
+        }
+        if (!p.draft.fileId.isEmpty()
+            && !attachable->contains(qMakePair(p.senderId, p.draft.fileId))) {
+            results.emplace_back(notFound(u"no complete upload with id %1"_s.arg(p.draft.fileId)));
             continue;
         }
         Row row;
@@ -120,6 +129,7 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
             m.content = p.draft.content;
             m.type = p.draft.type;
             m.clientId = p.draft.clientId;
+            m.fileId = p.draft.fileId;
             m.createdAt = m.timestamp = m.updatedAt = fromEpochMs(row.createdAt);
             stored.newConversation = row.newConversation;
             // Encoded here, off the network thread, once for every recipient.
@@ -132,8 +142,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         }
         // The same client_id again: answer with the message stored the first time.
         QSqlQuery &existing = session.prepared(
-                u"SELECT id, conversation_id, receiver_id, content, type, created_at, read_at"
-                " FROM messages WHERE sender_id = ? AND client_id = ?"_s);
+                u"SELECT id, conversation_id, receiver_id, content, type, created_at, read_at,"
+                " file_id FROM messages WHERE sender_id = ? AND client_id = ?"_s);
         existing.addBindValue(p.senderId);
         existing.addBindValue(p.draft.clientId);
         if (!session.exec(existing))
@@ -153,6 +163,7 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         m.clientId = p.draft.clientId;
         m.createdAt = m.timestamp = m.updatedAt = sql::toTime(existing.value(5));
         m.readAt = sql::toTime(existing.value(6));
+        m.fileId = existing.value(7).toString();
         existing.finish();
         stored.duplicate = true;
     }
@@ -227,7 +238,7 @@ bool MessageWriter::insertEach(SqlSession &session, const std::vector<PendingMes
     // SQLite runs in this process: a statement per row costs no round trip.
     QSqlQuery &insert = session.prepared(
             u"INSERT INTO messages (conversation_id, sender_id, receiver_id, content, type,"
-            " client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " client_id, created_at, file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING"
             " RETURNING id"_s);
     for (Row &row : rows) {
@@ -239,6 +250,7 @@ bool MessageWriter::insertEach(SqlSession &session, const std::vector<PendingMes
         insert.addBindValue(p.draft.type);
         insert.addBindValue(sql::textOrNull(p.draft.clientId));
         insert.addBindValue(row.createdAt);
+        insert.addBindValue(sql::textOrNull(p.draft.fileId));
         if (!session.exec(insert))
             return false;
         row.id = insert.next() ? insert.value(0).toLongLong() : 0;
@@ -277,10 +289,10 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
         ids.append(row.at(0).toLongLong());
     std::sort(ids.begin(), ids.end());
 
-    constexpr int columns = 8;
+    constexpr int columns = 9;
     QByteArray sql
             = "INSERT INTO messages (id, conversation_id, sender_id, receiver_id, content, type,"
-              " client_id, created_at) VALUES ";
+              " client_id, created_at, file_id) VALUES ";
     QByteArrayList parameters;
     parameters.reserve(n * columns);
     for (qsizetype i = 0; i < n; ++i) {
@@ -294,7 +306,8 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
                    << QByteArray::number(p.senderId) << QByteArray::number(p.draft.receiverId)
                    << textParameter(p.draft.content) << textParameter(p.draft.type)
                    << (p.draft.clientId.isEmpty() ? QByteArray() : textParameter(p.draft.clientId))
-                   << QByteArray::number(row.createdAt);
+                   << QByteArray::number(row.createdAt)
+                   << (p.draft.fileId.isEmpty() ? QByteArray() : textParameter(p.draft.fileId));
     }
     sql += " ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING "
            "id";
@@ -308,6 +321,33 @@ bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMes
     for (qsizetype i = 0; i < n; ++i)
         rows[size_t(i)].id = insertedIds.contains(ids[i]) ? ids[i] : 0;
     return true;
+}
+
+Result<QSet<QPair<qint64, QString>>> MessageWriter::attachableFiles(
+        SqlSession &session, const std::vector<PendingMessage> &batch)
+{
+    // A sender may attach a complete upload of their own, or one that a message between
+    // them and someone already carried (forwarding). Anything else looks like no file at
+    // all, so that file ids cannot be probed.
+    QSet<QPair<qint64, QString>> attachable;
+    for (const PendingMessage &p : batch) {
+        if (p.draft.fileId.isEmpty() || attachable.contains(qMakePair(p.senderId, p.draft.fileId)))
+            continue;
+        QSqlQuery &q = session.prepared(
+                u"SELECT 1 FROM files f WHERE f.id = ? AND f.completed_at IS NOT NULL"
+                " AND (f.owner_id = ? OR EXISTS (SELECT 1 FROM messages m WHERE m.file_id = f.id"
+                " AND (m.sender_id = ? OR m.receiver_id = ?)))"_s);
+        q.addBindValue(p.draft.fileId);
+        q.addBindValue(p.senderId);
+        q.addBindValue(p.senderId);
+        q.addBindValue(p.senderId);
+        if (!session.exec(q))
+            return session.lastError();
+        if (q.next())
+            attachable.insert(qMakePair(p.senderId, p.draft.fileId));
+        q.finish();
+    }
+    return attachable;
 }
 
 bool MessageWriter::updateConversations(SqlSession &session,

@@ -8,6 +8,7 @@
 #include "cluster/Event.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <functional>
 #include <vector>
@@ -63,6 +64,9 @@ private:
     bool writeTransaction(SqlSession &session, const std::vector<PendingMessage> &batch,
                           std::vector<Result<StoredMessage>> &results, StoreError *failure);
     Result<qint64> conversationFor(SqlSession &session, qint64 a, qint64 b, bool *created);
+    // (sender, file id) pairs of the batch that the sender may attach.
+    static Result<QSet<QPair<qint64, QString>>> attachableFiles(
+            SqlSession &session, const std::vector<PendingMessage> &batch);
 
     // writeTransaction() between taking and releasing the session-level order lock, and
     // the events published after the commit.

@@ -116,6 +116,28 @@ const QList<Migration> &migrations()
                      " PRIMARY KEY (node_id, user_id))"_s,
                      u"CREATE INDEX presence_user ON presence (user_id)"_s,
              }},
+            {4,
+             "files: uploads and the messages that refer to them",
+             {
+                     // The bytes live in the files folder under the id; never under a name a
+                     // client chose. `received` only grows, after the bytes are on disk.
+                     u"CREATE TABLE files ("
+                     " id TEXT PRIMARY KEY,"
+                     " owner_id BIGINT NOT NULL REFERENCES users(id),"
+                     " name TEXT NOT NULL,"
+                     " mime_type TEXT NOT NULL,"
+                     " size BIGINT NOT NULL,"
+                     " received BIGINT NOT NULL DEFAULT 0,"
+                     " expected_sha256 TEXT,"
+                     " sha256 TEXT,"
+                     " created_at BIGINT NOT NULL,"
+                     " completed_at BIGINT)"_s,
+                     u"CREATE INDEX files_owner ON files (owner_id)"_s,
+                     u"CREATE INDEX files_created ON files (created_at)"_s,
+                     u"ALTER TABLE messages ADD COLUMN file_id TEXT"_s,
+                     // Who may download a file, and whether an upload is still an orphan.
+                     u"CREATE INDEX messages_file ON messages (file_id) WHERE file_id IS NOT NULL"_s,
+             }},
     };
     return list;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "Message.h"
 
+#include "FileUpload.h"
 #include "JsonReader.h"
 #include "JsonWriter.h"
 #include "NewMessage.h"
@@ -26,6 +27,7 @@ QJsonObject Message::toJson() const
     };
     o.insert(u"client_id"_s,
              clientId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(clientId));
+    o.insert(u"file_id"_s, fileId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(fileId));
     return o;
 }
 
@@ -40,6 +42,7 @@ void Message::writeJson(JsonWriter &w) const
     w.key("content").string(content);
     w.key("type").string(type);
     w.key("client_id").stringOrNull(clientId);
+    w.key("file_id").stringOrNull(fileId);
     w.key("timestamp").time(timestamp);
     w.key("read_at").time(readAt);
     w.key("created_at").time(createdAt);
@@ -72,6 +75,9 @@ Parsed<Message> Message::fromJson(const QJsonObject &object)
     m.content = r.requireString(u"content"_s, NewMessage::maxContentBytes);
     m.type = r.optionalString(u"type"_s, NewMessage::maxTypeBytes).value_or(u"text"_s);
     m.clientId = r.optionalString(u"client_id"_s, NewMessage::maxClientIdBytes).value_or(QString());
+    m.fileId = r.optionalString(u"file_id"_s, FileUpload::maxIdBytes).value_or(QString());
+    if (r.ok() && !m.fileId.isEmpty() && !FileUpload::isValidId(m.fileId))
+        r.fail(u"file_id must be letters, digits, - and _"_s);
     m.timestamp = r.optionalTime(u"timestamp"_s);
     m.readAt = r.optionalTime(u"read_at"_s);
     m.createdAt = r.optionalTime(u"created_at"_s);

@@ -21,6 +21,7 @@ struct Message
     QString content;
     QString type = QStringLiteral("text");
     QString clientId;    // the sender's own id for deduplication; empty when none was given
+    QString fileId;      // the uploaded file of an image or file message; empty when none
     QDateTime timestamp; // when the server stored it (seed field; equals created_at)
     QDateTime readAt;    // invalid until the receiver reads it
     QDateTime createdAt;

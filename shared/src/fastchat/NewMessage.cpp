@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "NewMessage.h"
 
+#include "FileUpload.h"
 #include "JsonReader.h"
 
 #include <QRegularExpression>
@@ -14,6 +15,8 @@ QJsonObject NewMessage::toJson() const
     QJsonObject o{{u"receiver_id"_s, receiverId}, {u"content"_s, content}, {u"type"_s, type}};
     if (!clientId.isEmpty())
         o.insert(u"client_id"_s, clientId);
+    if (!fileId.isEmpty())
+        o.insert(u"file_id"_s, fileId);
     return o;
 }
 
@@ -53,6 +56,11 @@ Parsed<NewMessage> NewMessage::fromJson(const QJsonObject &object)
     m.content = r.requireString(u"content"_s, maxContentBytes);
     m.type = r.optionalString(u"type"_s, maxTypeBytes).value_or(u"text"_s);
     m.clientId = r.optionalString(u"client_id"_s, maxClientIdBytes).value_or(QString());
+    m.fileId = r.optionalString(u"file_id"_s, FileUpload::maxIdBytes).value_or(QString());
+    if (r.ok() && !m.fileId.isEmpty() && !FileUpload::isValidId(m.fileId))
+        r.fail(u"file_id must be letters, digits, - and _"_s);
+    if (r.ok() && !m.fileId.isEmpty() && m.type != u"image" && m.type != u"file")
+        r.fail(u"a message with a file_id must have type image or file"_s);
     if (!r.ok())
         return Parsed<NewMessage>::failure(u"invalid_payload"_s, r.error());
     if (const QString code = checkTypeAndText(m.type, m.content, &error); !code.isEmpty())

@@ -20,9 +20,11 @@ struct NewMessage
     QString content;
     QString type = QStringLiteral("text");
     QString clientId;
+    QString fileId; // the uploaded file an "image" or "file" message refers to; may be empty
 
     QJsonObject toJson() const;
     // Codes: "invalid_payload", "too_large" (content over maxContentBytes).
+    // A file_id needs type "image" or "file".
     static Parsed<NewMessage> fromJson(const QJsonObject &object);
 
     // The rules every message obeys, sent or stored: content at most maxContentBytes of
