@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Cluster mode (issue 10, `--cluster postgres`): two fastchat-server nodes on one PostgreSQL
-// act as one server. Every test function makes a fresh database and starts node A and node B
-// on it (`serve --listen 127.0.0.1:0 --data-dir <own dir> --database <url> --cluster postgres
-// --password-cost min`), then talks to them over HTTP and WebSocket only:
+// Cluster mode (issue 10): two fastchat-server nodes on one PostgreSQL act as one server.
+// The suite runs once per bus: `--cluster postgres` (LISTEN/NOTIFY, ctest cluster.two_nodes)
+// and, with FASTCHAT_TEST_CLUSTER_BUS=nats, `--cluster nats://127.0.0.1:PORT` with a real
+// nats-server that each test function starts on a free port (cluster.two_nodes_nats).
+// Every test function makes a fresh database and starts node A and node B on it (`serve
+// --listen 127.0.0.1:0 --data-dir <own dir> --database <url> --cluster <bus> --password-cost
+// min`), then talks to them over HTTP and WebSocket only:
 //   - a token from one node works on the other (REST, /ws, refresh);
 //   - users on different nodes chat live (delivery, ack, the sender's other sockets, nobody
 //     else), and the cluster delivers in commit order: per conversation and across the stream;
@@ -11,11 +14,16 @@
 //   - presence with sockets on both nodes, revocation (logout, deletion) across nodes;
 //   - kill -9 of a node under traffic: its users go offline for the others, reconnect to the
 //     other node and resume with nothing lost and nothing twice;
-//   - a second node on one SQLite folder, and a cluster without PostgreSQL, are refused.
+//   - every node loses its database connections (postgres: clients resume; nats: the bus
+//     is not affected and sockets stay open);
+//   - NATS only: the nats-server restarts; the nodes reconnect and their clients resume;
+//   - a second node on one SQLite folder, a cluster without PostgreSQL, and a bad NATS
+//     address are refused; `config check` describes the NATS mode.
 // Timing is asserted only as generous upper bounds. PostgreSQL only:
 // FASTCHAT_TEST_PG_ADMIN_URL must be set (the test fails without it).
 #include "Cli.h"
 #include "HttpClient.h"
+#include "NatsServer.h"
 #include "ServerRun.h"
 #include "TestDatabase.h"
 #include "TestEnv.h"
@@ -45,6 +53,12 @@ using fctest::WsClient;
 namespace {
 
 enum Node { A = 0, B = 1 };
+
+// Which cluster bus this run tests: FASTCHAT_TEST_CLUSTER_BUS=nats, else postgres.
+bool natsMode()
+{
+    return qEnvironmentVariable("FASTCHAT_TEST_CLUSTER_BUS") == u"nats";
+}
 
 QString nodeName(int node)
 {
@@ -260,6 +274,10 @@ public:
     fcadmin::ServerRun &node(int node) { return *m_nodes[size_t(node)]; }
     QString databaseUrl() const { return m_database.url(); }
     HttpClient &http(int node) { return m_http[size_t(node)]; }
+    // NATS mode: the nats-server of this cluster (nullptr in postgres mode).
+    fctest::NatsServer *nats() { return m_nats.get(); }
+    // The --cluster value: postgres, or the NATS server's URL.
+    QString clusterArg() const { return m_nats ? m_nats->url() : u"postgres"_s; }
 
     // POST /auth/register on `registerOn`, then POST /auth/login on `loginOn`.
     TestUser registerUser(const QString &name, int registerOn = A, int loginOn = A);
@@ -279,6 +297,7 @@ public:
 
 private:
     fctest::TestDatabase m_database;
+    std::unique_ptr<fctest::NatsServer> m_nats;
     std::array<QTemporaryDir, 2> m_dirs;
     std::array<std::unique_ptr<fcadmin::ServerRun>, 2> m_nodes;
     std::array<HttpClient, 2> m_http;
@@ -296,6 +315,9 @@ Cluster::~Cluster()
                                  << m_nodes[size_t(n)]->port() << ") follows ====";
         m_nodes[size_t(n)].reset();
     }
+    if (m_nats && QTest::currentTestFailed())
+        qWarning().noquote() << "==== nats-server ====\n" << m_nats->output();
+    m_nats.reset();
     m_database.drop();
 }
 
@@ -309,7 +331,7 @@ QStringList Cluster::serveArgs(int node) const
             u"--database"_s,
             m_database.url(),
             u"--cluster"_s,
-            u"postgres"_s,
+            clusterArg(),
             u"--password-cost"_s,
             u"min"_s};
 }
@@ -319,6 +341,13 @@ bool Cluster::start(const QStringList &extraArgs)
     if (!m_database.create(u"postgres"_s)) {
         m_error = m_database.errorString();
         return false;
+    }
+    if (natsMode()) {
+        m_nats = std::make_unique<fctest::NatsServer>();
+        if (!m_nats->start()) {
+            m_error = m_nats->errorString();
+            return false;
+        }
     }
     for (int n : {A, B}) {
         if (!m_dirs[size_t(n)].isValid()) {
@@ -460,6 +489,10 @@ private slots:
     {
         QVERIFY2(!fcadmin::serverBinary().isEmpty(),
                  "FASTCHAT_SERVER_BINARY is not set: run the test through ctest");
+        if (natsMode())
+            QVERIFY2(!fctest::NatsServer::binary().isEmpty(),
+                     "NATS mode needs nats-server (apt install nats-server)");
+        qInfo().noquote() << "cluster bus:" << (natsMode() ? u"nats"_s : u"postgres"_s);
     }
 
     // 1. The token secret lives in PostgreSQL: a token from node A works on node B.
@@ -1394,6 +1427,8 @@ private slots:
     // terminated, as in a database restart). Notifications sent while a node's listener
     // was down cannot be replayed, so each node closes its sockets with 1001 and its clients
     // resume: nothing is lost or doubled, and live delivery works again in both directions.
+    // With NATS the bus does not go through the database: the sockets stay open, and what
+    // is sent once the database is back arrives live, once.
     void databaseConnectionsLostThenResume()
     {
         Cluster c;
@@ -1434,31 +1469,46 @@ private slots:
                       "receiver's open socket within 10 s: the node no longer receives cluster "
                       "events"_s.arg(id);
         };
-        if (!bobB->waitForClosed(20000))
-            QFAIL(qPrintable(u"node B kept bob's socket open for 20 s after losing its database "
-                             "connections (no 1001); "_s
-                             + diagnose(*aliceA, bob.id, *bobB, u"diag-1"_s)));
-        QCOMPARE(bobB->closeCode(), 1001);
-        if (!aliceA->waitForClosed(20000))
-            QFAIL("node A kept alice's socket open for 20 s after losing its database connections "
-                  "(no 1001)");
-        QCOMPARE(aliceA->closeCode(), 1001);
+        std::unique_ptr<WsClient> aliceA2;
+        WsClient *aliceSender = aliceA.get();
+        if (!natsMode()) {
+            if (!bobB->waitForClosed(20000))
+                QFAIL(qPrintable(
+                        u"node B kept bob's socket open for 20 s after losing its database "
+                        "connections (no 1001); "_s
+                        + diagnose(*aliceA, bob.id, *bobB, u"diag-1"_s)));
+            QCOMPARE(bobB->closeCode(), 1001);
+            if (!aliceA->waitForClosed(20000))
+                QFAIL("node A kept alice's socket open for 20 s after losing its database "
+                      "connections (no 1001)");
+            QCOMPARE(aliceA->closeCode(), 1001);
+        }
         for (int n : {A, B})
             QTRY_VERIFY2_WITH_TIMEOUT(
                     c.http(n).get(u"/healthz"_s).status == 200,
                     qPrintable(u"node %1 did not get its database back"_s.arg(nodeName(n))), 20000);
+        if (natsMode()) {
+            QVERIFY2(aliceA->isOpen() && bobB->isOpen(),
+                     qPrintable(u"with NATS, losing the database connections closed a socket "
+                                "(code %1)"_s.arg(aliceA->isOpen() ? bobB->closeCode()
+                                                                   : aliceA->closeCode())));
+        } else {
+            // alice reconnects to A.
+            aliceA2 = c.connect(A, alice);
+            QVERIFY2(aliceA2, qPrintable(c.error()));
+            aliceSender = aliceA2.get();
+        }
 
-        // alice reconnects to A and sends (re-sending what gets `unavailable`, same client_id).
-        CL_WS(aliceA2, c, A, alice);
+        // alice sends (re-sending what gets `unavailable`, same client_id).
         QStringList ids;
         for (int i = 1; i <= 5; ++i) {
             ids << u"m-%1"_s.arg(i);
-            sendChat(*aliceA2, bob.id, u"while bob was away %1"_s.arg(i), ids.last());
+            sendChat(*aliceSender, bob.id, u"while bob was away %1"_s.arg(i), ids.last());
         }
         QElapsedTimer clock;
         clock.start();
         while (clock.elapsed() < 30000) {
-            const QMap<QString, qint64> acks = acksOf(*aliceA2);
+            const QMap<QString, qint64> acks = acksOf(*aliceSender);
             QStringList missing;
             for (const QString &id : std::as_const(ids))
                 if (!acks.contains(id))
@@ -1466,47 +1516,173 @@ private slots:
             if (missing.isEmpty())
                 break;
             QSet<QString> refused;
-            for (const QJsonObject &e : received(*aliceA2, u"error"_s))
+            for (const QJsonObject &e : received(*aliceSender, u"error"_s))
                 if (e.value(u"code").toString() == u"unavailable")
                     refused.insert(e.value(u"client_id").toString());
-            aliceA2->clearQueue();
+            aliceSender->clearQueue();
             for (const QString &id : std::as_const(missing))
                 if (refused.contains(id))
-                    sendChat(*aliceA2, bob.id, u"while bob was away %1"_s.arg(id.mid(2)), id);
+                    sendChat(*aliceSender, bob.id, u"while bob was away %1"_s.arg(id.mid(2)), id);
             QTest::qWait(500);
         }
-        const QMap<QString, qint64> acks = acksOf(*aliceA2);
+        const QMap<QString, qint64> acks = acksOf(*aliceSender);
         for (const QString &id : std::as_const(ids))
             QVERIFY2(acks.contains(id),
-                     qPrintable(u"%1 never acknowledged: "_s.arg(id) + errorsOf(*aliceA2)));
+                     qPrintable(u"%1 never acknowledged: "_s.arg(id) + errorsOf(*aliceSender)));
 
-        // bob reconnects to B and resumes: each message once, then live traffic both ways.
-        CL_WS(bobB2, c, B, bob);
-        bobB2->sendFrame(u"resume"_s, {{u"last_message_id"_s, first}});
-        QTRY_VERIFY2_WITH_TIMEOUT(!received(*bobB2, u"resume_done"_s).isEmpty(),
-                                  qPrintable(errorsOf(*bobB2)), 20000);
-        for (const QString &id : std::as_const(ids))
-            QVERIFY2(countMessage(*bobB2, acks.value(id)) == 1,
-                     qPrintable(u"bob got %1 (id %2) %3 times by resume"_s.arg(id)
-                                        .arg(acks.value(id))
-                                        .arg(countMessage(*bobB2, acks.value(id)))));
-        sendChat(*aliceA2, bob.id, u"live again"_s, u"m-6"_s);
-        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*aliceA2, u"m-6"_s).isEmpty(),
-                                  qPrintable(errorsOf(*aliceA2)), 10000);
+        std::unique_ptr<WsClient> bobB2;
+        WsClient *bobReceiver = bobB.get();
+        if (natsMode()) {
+            // bob's socket stayed open: each message arrives live, once.
+            for (const QString &id : std::as_const(ids))
+                QTRY_VERIFY2_WITH_TIMEOUT(
+                        countMessage(*bobB, acks.value(id)) == 1,
+                        qPrintable(u"bob got %1 (id %2) %3 times live"_s.arg(id)
+                                           .arg(acks.value(id))
+                                           .arg(countMessage(*bobB, acks.value(id)))),
+                        10000);
+        } else {
+            // bob reconnects to B and resumes: each message once.
+            bobB2 = c.connect(B, bob);
+            QVERIFY2(bobB2, qPrintable(c.error()));
+            bobReceiver = bobB2.get();
+            bobB2->sendFrame(u"resume"_s, {{u"last_message_id"_s, first}});
+            QTRY_VERIFY2_WITH_TIMEOUT(!received(*bobB2, u"resume_done"_s).isEmpty(),
+                                      qPrintable(errorsOf(*bobB2)), 20000);
+            for (const QString &id : std::as_const(ids))
+                QVERIFY2(countMessage(*bobB2, acks.value(id)) == 1,
+                         qPrintable(u"bob got %1 (id %2) %3 times by resume"_s.arg(id)
+                                            .arg(acks.value(id))
+                                            .arg(countMessage(*bobB2, acks.value(id)))));
+        }
+        // Then live traffic both ways.
+        sendChat(*aliceSender, bob.id, u"live again"_s, u"m-6"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*aliceSender, u"m-6"_s).isEmpty(),
+                                  qPrintable(errorsOf(*aliceSender)), 10000);
         QTRY_VERIFY2_WITH_TIMEOUT(
-                countMessage(*bobB2, ackFor(*aliceA2, u"m-6"_s).value(u"id").toInteger()) == 1,
+                countMessage(*bobReceiver, ackFor(*aliceSender, u"m-6"_s).value(u"id").toInteger())
+                        == 1,
                 "after the reconnect, a message from A no longer reaches B live", 10000);
-        sendChat(*bobB2, alice.id, u"and back"_s, u"n-1"_s);
-        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*bobB2, u"n-1"_s).isEmpty(), qPrintable(errorsOf(*bobB2)),
-                                  10000);
+        // (With NATS, node B's writer meets its lost connection only now: `unavailable`
+        // once, and the client re-sends with the same client_id, as the protocol says.)
+        sendChat(*bobReceiver, alice.id, u"and back"_s, u"n-1"_s);
+        qsizetype errorsSeen = received(*bobReceiver, u"error"_s).size();
+        for (int attempt = 0; attempt < 20 && ackFor(*bobReceiver, u"n-1"_s).isEmpty(); ++attempt) {
+            (void)QTest::qWaitFor(
+                    [&] {
+                        return !ackFor(*bobReceiver, u"n-1"_s).isEmpty()
+                                || received(*bobReceiver, u"error"_s).size() > errorsSeen;
+                    },
+                    2000);
+            const qsizetype errors = received(*bobReceiver, u"error"_s).size();
+            if (ackFor(*bobReceiver, u"n-1"_s).isEmpty() && errors > errorsSeen) {
+                errorsSeen = errors;
+                sendChat(*bobReceiver, alice.id, u"and back"_s, u"n-1"_s);
+            }
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*bobReceiver, u"n-1"_s).isEmpty(),
+                                  qPrintable(errorsOf(*bobReceiver)), 10000);
         QTRY_VERIFY2_WITH_TIMEOUT(
-                countMessage(*aliceA2, ackFor(*bobB2, u"n-1"_s).value(u"id").toInteger()) == 1,
+                countMessage(*aliceSender, ackFor(*bobReceiver, u"n-1"_s).value(u"id").toInteger())
+                        == 1,
                 "after the reconnect, a message from B no longer reaches A live", 10000);
         QCOMPARE(c.wholeHistory(B, bob, alice.id).size(), 8);
     }
 
+    // 7d. NATS only: the nats-server is killed while alice sends, and started again on the
+    // same port. Events published meanwhile never reached the other node; each node
+    // reconnects by itself and closes its sockets with 1001, and the clients resume (on the
+    // other node this time): nothing lost or doubled, live delivery again both ways.
+    // Before that, `config check` describes the NATS mode and finds the server.
+    void natsServerRestart()
+    {
+        if (!natsMode())
+            QSKIP("NATS mode only (ctest cluster.two_nodes_nats)");
+        Cluster c;
+        CL_START(c);
+        QTemporaryDir checkDir;
+        QVERIFY(checkDir.isValid());
+        const fcadmin::CliResult check = fcadmin::runCli(
+                {u"config"_s, u"check"_s, u"--data-dir"_s, checkDir.path(), u"--database"_s,
+                 c.databaseUrl(), u"--cluster"_s, c.clusterArg()},
+                {}, {}, 30000);
+        FC_EXIT(check, 0);
+        QVERIFY2(check.outText().contains(u"cluster: nats"_s)
+                         && check.outText().contains(c.clusterArg())
+                         && check.outText().contains(u"nats: reachable"_s),
+                 qPrintable(check.describe()));
+
+        CL_USER(alice, c, u"alice"_s, A, A);
+        CL_USER(bob, c, u"bob"_s, A, B);
+        CL_WS(aliceA, c, A, alice);
+        CL_WS(bobB, c, B, bob);
+        sendChat(*aliceA, bob.id, u"before"_s, u"m-0"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*aliceA, u"m-0"_s).isEmpty(),
+                                  qPrintable(errorsOf(*aliceA)), 10000);
+        const qint64 first = ackFor(*aliceA, u"m-0"_s).value(u"id").toInteger();
+        QTRY_VERIFY_WITH_TIMEOUT(countMessage(*bobB, first) == 1, 10000);
+
+        c.nats()->kill();
+        // The database is up: messages are stored and acknowledged while NATS is away.
+        const QStringList ids{u"m-1"_s, u"m-2"_s, u"m-3"_s};
+        for (const QString &id : ids)
+            sendChat(*aliceA, bob.id, u"while NATS was down "_s + id, id);
+        for (const QString &id : ids)
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                    !ackFor(*aliceA, id).isEmpty(),
+                    qPrintable(id + u" never acknowledged: "_s + errorsOf(*aliceA)), 15000);
+        const QMap<QString, qint64> acks = acksOf(*aliceA);
+        QVERIFY2(c.nats()->start(), qPrintable(c.nats()->errorString()));
+
+        // Each node reconnects and tells its clients to resume.
+        QVERIFY2(bobB->waitForClosed(30000),
+                 "node B kept bob's socket open for 30 s after NATS came back (no 1001)");
+        QCOMPARE(bobB->closeCode(), 1001);
+        QVERIFY2(aliceA->waitForClosed(30000),
+                 "node A kept alice's socket open for 30 s after NATS came back (no 1001)");
+        QCOMPARE(aliceA->closeCode(), 1001);
+
+        // Each resumes on the other node: bob from the last message he had.
+        CL_WS(bobA, c, A, bob);
+        bobA->sendFrame(u"resume"_s, {{u"last_message_id"_s, first}});
+        QTRY_VERIFY2_WITH_TIMEOUT(!received(*bobA, u"resume_done"_s).isEmpty(),
+                                  qPrintable(errorsOf(*bobA)), 20000);
+        CL_WS(aliceB, c, B, alice);
+        aliceB->sendFrame(u"resume"_s, {{u"last_message_id"_s, acks.value(u"m-3"_s)}});
+        QTRY_VERIFY2_WITH_TIMEOUT(!received(*aliceB, u"resume_done"_s).isEmpty(),
+                                  qPrintable(errorsOf(*aliceB)), 20000);
+        QTest::qWait(3000); // a late delivery through the bus (its tail check is every 2 s)
+        for (const QString &id : ids)
+            QVERIFY2(countMessage(*bobA, acks.value(id)) == 1,
+                     qPrintable(u"bob got %1 (id %2) %3 times"_s.arg(id)
+                                        .arg(acks.value(id))
+                                        .arg(countMessage(*bobA, acks.value(id)))));
+        QCOMPARE(chatMessages(*aliceB).size(), 0);
+
+        // Live again, both ways, once.
+        sendChat(*aliceB, bob.id, u"live again"_s, u"m-4"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*aliceB, u"m-4"_s).isEmpty(),
+                                  qPrintable(errorsOf(*aliceB)), 10000);
+        const qint64 again = ackFor(*aliceB, u"m-4"_s).value(u"id").toInteger();
+        QTRY_VERIFY2_WITH_TIMEOUT(countMessage(*bobA, again) == 1,
+                                  "after NATS came back, a message from B does not reach A live",
+                                  10000);
+        sendChat(*bobA, alice.id, u"and back"_s, u"n-1"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!ackFor(*bobA, u"n-1"_s).isEmpty(), qPrintable(errorsOf(*bobA)),
+                                  10000);
+        const qint64 back = ackFor(*bobA, u"n-1"_s).value(u"id").toInteger();
+        QTRY_VERIFY2_WITH_TIMEOUT(countMessage(*aliceB, back) == 1,
+                                  "after NATS came back, a message from A does not reach B live",
+                                  10000);
+        QTest::qWait(500);
+        QCOMPARE(countMessage(*bobA, again), 1);
+        QCOMPARE(countMessage(*aliceB, back), 1);
+        QCOMPARE(c.wholeHistory(B, bob, alice.id).size(), 6);
+    }
+
     // 8. What must be refused: a second node on the same SQLite data folder (clear message,
-    // non-zero exit), and cluster mode without PostgreSQL (exit code 2, naming the key).
+    // non-zero exit), cluster mode without PostgreSQL (exit code 2, naming the key), and a
+    // --cluster value that is neither postgres nor a NATS address.
     void refusedConfigurations()
     {
         QTemporaryDir dir;
@@ -1559,6 +1735,25 @@ private slots:
         FC_EXIT(file, 2);
         QVERIFY2(file.errText().contains(u"cluster"_s) && file.errText().contains(configPath),
                  qPrintable(file.describe()));
+        // NATS mode without PostgreSQL, and values that are not a NATS address (exit code 2,
+        // naming the key and the value, before any connection is tried).
+        const fcadmin::CliResult natsNoPg = fcadmin::runCli(
+                noPg + QStringList{u"--cluster"_s, u"nats://127.0.0.1:4222"_s}, {}, {}, 30000);
+        FC_EXIT(natsNoPg, 2);
+        QVERIFY2(natsNoPg.errText().contains(u"PostgreSQL"_s), qPrintable(natsNoPg.describe()));
+        for (const QString &bad : {u"nats://"_s, u"nats://127.0.0.1:99999"_s, u"nats:/nohost"_s,
+                                   u"nats://host:4222/path"_s, u"redis://127.0.0.1:6379"_s}) {
+            const fcadmin::CliResult r = fcadmin::runCli(
+                    noPg
+                            + QStringList{u"--database"_s,
+                                          u"postgresql://nobody@127.0.0.1:1/none"_s, u"--cluster"_s,
+                                          bad},
+                    {}, {}, 30000);
+            FC_EXIT(r, 2);
+            QVERIFY2(r.errText().contains(u"cluster"_s) && r.errText().contains(bad)
+                             && r.errText().contains(u"nats://"_s),
+                     qPrintable(bad + u": "_s + r.describe()));
+        }
         // The refusals left the running server alone.
         CL_STATUS(firstHttp.get(u"/healthz"_s), 200);
     }
