@@ -180,17 +180,26 @@ void ApiClient::send(Request request, QObject *context, RawCallback done)
     QNetworkRequest http(urlFor(request.path, request.query));
     http.setTransferTimeout(transferTimeoutMs);
     http.setRawHeader("Accept", "application/json");
-    if (request.auth == Auth::Bearer && m_tokens && !m_tokens->accessToken().isEmpty())
-        http.setRawHeader("Authorization", "Bearer " + m_tokens->accessToken().toUtf8());
+    if (request.auth == Auth::Bearer)
+        authorize(http);
+    for (const auto &[name, value] : std::as_const(request.headers))
+        http.setRawHeader(name, value);
     QByteArray data;
     if (request.body) {
         http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         data = QJsonDocument(*request.body).toJson(QJsonDocument::Compact);
+    } else if (request.rawBody) {
+        http.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
+        data = *request.rawBody;
     }
     qCDebug(lcApi) << request.verb << request.path << request.query.toString();
     QNetworkReply *reply = m_network.sendCustomRequest(http, request.verb, data);
     ++m_pending;
     QPointer<QObject> guard(context);
+    if (request.abortWithContext && context)
+        connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
+    if (request.progress)
+        connect(reply, &QNetworkReply::uploadProgress, context, request.progress);
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, guard, request = std::move(request), done = std::move(done)]() mutable {
                 --m_pending;
@@ -238,6 +247,12 @@ void ApiClient::send(Request request, QObject *context, RawCallback done)
                 }
                 done(body, {});
             });
+}
+
+void ApiClient::authorize(QNetworkRequest &http) const
+{
+    if (m_tokens && !m_tokens->accessToken().isEmpty())
+        http.setRawHeader("Authorization", "Bearer " + m_tokens->accessToken().toUtf8());
 }
 
 void ApiClient::registerAccount(const QString &username, const QString &email,
@@ -336,6 +351,83 @@ void ApiClient::history(qint64 peerId, qint64 beforeId, int limit, QObject *cont
          [done](const QJsonValue &body, const ApiError &error) {
              done(parseList<Message>(body, error));
          });
+}
+
+// ---- files -------------------------------------------------------------------------------
+
+void ApiClient::createUpload(const NewUpload &upload, QObject *context, Callback<FileUpload> done)
+{
+    Request request{"POST", u"/files"_s, {}, upload.toJson(), Auth::Bearer};
+    request.abortWithContext = true;
+    send(std::move(request), context, [done](const QJsonValue &body, const ApiError &error) {
+        done(parseObject<FileUpload>(body, error));
+    });
+}
+
+void ApiClient::fileStatus(const QString &fileId, QObject *context, Callback<FileUpload> done)
+{
+    Request request{"GET", u"/files/%1"_s.arg(fileId), {}, std::nullopt, Auth::Bearer};
+    request.abortWithContext = true;
+    send(std::move(request), context, [done](const QJsonValue &body, const ApiError &error) {
+        done(parseObject<FileUpload>(body, error));
+    });
+}
+
+void ApiClient::deleteFile(const QString &fileId, QObject *context, Callback<bool> done)
+{
+    Request request{"DELETE", u"/files/%1"_s.arg(fileId), {}, std::nullopt, Auth::Bearer};
+    send(std::move(request), context, [done](const QJsonValue &, const ApiError &error) {
+        ApiResult<bool> result;
+        if (error.ok())
+            result.value = true;
+        else
+            result.error = error;
+        done(result);
+    });
+}
+
+void ApiClient::uploadChunk(const QString &fileId, qint64 offset, const QByteArray &bytes,
+                            QObject *context, ChunkCallback done,
+                            std::function<void(qint64 sent)> progress)
+{
+    Request request{"PATCH", u"/files/%1"_s.arg(fileId), {}, std::nullopt, Auth::Bearer};
+    request.rawBody = bytes;
+    request.contentType = "application/offset+octet-stream";
+    request.headers = {{"Upload-Offset", QByteArray::number(offset)}};
+    request.abortWithContext = true;
+    if (progress)
+        request.progress = [progress](qint64 sent) { progress(sent); };
+    send(std::move(request), context, [done](const QJsonValue &body, const ApiError &error) {
+        qint64 serverOffset = -1;
+        if (error.kind == ApiError::Kind::Http && error.status == 409) {
+            const QJsonValue offset = body.toObject().value(u"offset");
+            if (offset.isDouble() && offset.toDouble() >= 0)
+                serverOffset = qint64(offset.toDouble());
+        }
+        done(parseObject<FileUpload>(body, error), serverOffset);
+    });
+}
+
+QNetworkReply *ApiClient::openContent(const QString &fileId, qint64 from)
+{
+    QNetworkRequest http(urlFor(u"/files/%1/content"_s.arg(fileId), {}));
+    http.setTransferTimeout(transferTimeoutMs);
+    authorize(http);
+    if (from > 0)
+        http.setRawHeader("Range", "bytes=" + QByteArray::number(from) + '-');
+    qCDebug(lcApi) << "GET content of" << fileId << "from" << from;
+    return m_network.get(http);
+}
+
+ApiError ApiClient::errorFor(QNetworkReply *reply) const
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QJsonValue body;
+    if (status >= 400) {
+        const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll());
+        body = doc.object();
+    }
+    return errorFrom(reply, status, body);
 }
 
 } // namespace fastchat::client

@@ -14,6 +14,7 @@
 #include <QUrlQuery>
 
 #include <fastchat/Conversation.h>
+#include <fastchat/FileUpload.h>
 #include <fastchat/Message.h>
 #include <fastchat/User.h>
 
@@ -105,6 +106,22 @@ public:
     void history(qint64 peerId, qint64 beforeId, int limit, QObject *context,
                  Callback<QList<Message>> done);
 
+    // Files (docs/protocol.md, Files). Requests about files are aborted when their context
+    // goes away, so that a transfer cancels its request by deleting the context.
+    void createUpload(const NewUpload &upload, QObject *context, Callback<FileUpload> done);
+    void fileStatus(const QString &fileId, QObject *context, Callback<FileUpload> done);
+    void deleteFile(const QString &fileId, QObject *context, Callback<bool> done);
+    // PATCH one chunk at `offset`. On 409 `serverOffset` is where the upload stands (else -1).
+    using ChunkCallback = std::function<void(ApiResult<FileUpload> result, qint64 serverOffset)>;
+    void uploadChunk(const QString &fileId, qint64 offset, const QByteArray &bytes,
+                     QObject *context, ChunkCallback done,
+                     std::function<void(qint64 sent)> progress = {});
+    // GET /files/{id}/content from `from` on (a Range when from > 0), as a reply to stream
+    // from; the caller owns it and reads errorFor() when it fails.
+    QNetworkReply *openContent(const QString &fileId, qint64 from);
+    ApiError errorFor(QNetworkReply *reply) const;
+    TokenProvider *tokenProvider() const { return m_tokens; }
+
     int pendingRequests() const { return m_pending; }
 
 private:
@@ -119,9 +136,15 @@ private:
         std::optional<QJsonObject> body;
         Auth auth = Auth::None;
         bool retried = false;
+        std::optional<QByteArray> rawBody = {}; // sent as is, with contentType
+        QByteArray contentType = {};
+        QList<std::pair<QByteArray, QByteArray>> headers = {};
+        bool abortWithContext = false;
+        std::function<void(qint64 sent)> progress = {};
     };
 
     void send(Request request, QObject *context, RawCallback done);
+    void authorize(QNetworkRequest &http) const;
     QUrl urlFor(const QString &path, const QUrlQuery &query) const;
     ApiError errorFrom(QNetworkReply *reply, int status, const QJsonValue &body) const;
 

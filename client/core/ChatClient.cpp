@@ -4,6 +4,7 @@
 #include "ApiClient.h"
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
+#include "FileTransfers.h"
 #include "Format.h"
 #include "KeyStore.h"
 #include "Logging.h"
@@ -18,11 +19,19 @@
 #include "UserSearchModel.h"
 #include "Validation.h"
 
+#include <QClipboard>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QImage>
 #include <QJSEngine>
+#include <QMimeDatabase>
 #include <QPointer>
 #include <QQmlEngine>
 #include <QRegularExpression>
+#include <QStandardPaths>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -57,7 +66,11 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     , m_conversations(new ConversationListModel(this))
     , m_search(new UserSearchModel(this))
     , m_visible(new ConversationFilterModel(m_conversations, this))
+    , m_transfers(new TransferListModel(m_api, this))
 {
+    m_models->setTransfers(m_transfers);
+    connect(m_transfers, &TransferListModel::transferChanged, m_models,
+            &MessageModels::refreshTransfer);
     connect(m_visible, &ConversationFilterModel::rowsShifted, this,
             &ChatClient::currentConversationRowChanged);
     connect(this, &ChatClient::currentPeerChanged, this,
@@ -165,6 +178,7 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
 
 ChatClient::~ChatClient()
 {
+    m_transfers->abortAll();
     flushDrafts();
     m_socket->stop();
 }
@@ -303,7 +317,10 @@ void ChatClient::signOut()
     // Tell the server (the request carries the token already), then forget at once.
     m_api->logout(this, [](ApiResult<bool>) {});
     const QString file = m_cache->filePath();
+    const QString files = filesDir();
     leaveSignedIn({}, true);
+    if (!files.isEmpty())
+        QDir(files).removeRecursively(); // cached images and partial downloads
     if (!file.isEmpty()) {
         // What this user's chats looked like does not stay behind after signing out.
         for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s})
@@ -323,6 +340,7 @@ void ChatClient::enterSignedIn(const User &me)
     QString error;
     if (!m_cache->open(m_profile.cacheFile(m_serverUrl, me.id), &error))
         qCWarning(lcCache) << "working without a cache:" << error;
+    m_transfers->setStorageDir(filesDir());
     m_users->load(m_cache->users());
     m_drafts = m_cache->drafts();
     m_conversations->load(m_cache->conversations());
@@ -371,6 +389,8 @@ void ChatClient::leaveSignedIn(const QString &notice, bool forget)
     m_drafts.clear();
     m_lastReadSent.clear();
     m_outbox->clear();
+    m_transfers->abortAll();
+    m_transfers->setStorageDir({});
     m_cache->close();
     m_me = {};
     if (forget)
@@ -475,7 +495,7 @@ void ChatClient::onMessage(const Message &message)
     if (reading)
         scheduleMarkRead();
     else if (m_socket->isOnline())
-        Q_EMIT messageNotification(peer.username, format::preview(message.content), peerId);
+        Q_EMIT messageNotification(peer.username, format::messagePreview(message), peerId);
 }
 
 void ChatClient::onAck(const Ack &ack)
@@ -705,6 +725,167 @@ void ChatClient::flushDrafts()
     for (qint64 peer : std::as_const(m_dirtyDrafts))
         m_cache->saveDraft(peer, m_drafts.value(peer));
     m_dirtyDrafts.clear();
+}
+
+// ---- files ------------------------------------------------------------------------------
+
+QString ChatClient::filesDir() const
+{
+    // Next to the cache file, one folder per server and user.
+    const QString cacheFile = m_cache->filePath();
+    if (cacheFile.isEmpty())
+        return {};
+    const QFileInfo info(cacheFile);
+    return info.absoluteDir().filePath(info.completeBaseName() + u"-files"_s);
+}
+
+bool ChatClient::sendFile(const QUrl &file)
+{
+    if (!m_signedIn || !m_current)
+        return false;
+    const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+    return sendFileTo(m_current, path) != nullptr;
+}
+
+UploadJob *ChatClient::sendFileTo(qint64 peerId, const QString &path)
+{
+    if (!m_signedIn || peerId <= 0 || peerId == m_me.id)
+        return nullptr;
+    const QFileInfo info(path);
+    if (!info.isFile() || !info.isReadable()) {
+        setNotice(u"%1 cannot be sent: it is not a file this app can read."_s.arg(
+                QDir::toNativeSeparators(path)));
+        return nullptr;
+    }
+    const QString clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    // The row shows at once with its name, size and progress; the preview follows.
+    Message echo;
+    echo.senderId = m_me.id;
+    echo.receiverId = peerId;
+    echo.clientId = clientId;
+    echo.type = u"file"_s;
+    echo.content = info.fileName();
+    echo.timestamp = QDateTime::currentDateTimeUtc();
+    Attachment pending;
+    pending.name = info.fileName();
+    pending.size = info.size();
+    pending.mimeType = QMimeDatabase().mimeTypeForFile(info, QMimeDatabase::MatchExtension).name();
+    if (MessageListModel *model = messagesWith(peerId))
+        model->addLocalAttachment(echo, pending);
+
+    UploadJob *job = m_transfers->upload(path, peerId, clientId);
+    connect(job, &UploadJob::prepared, this, [this, job, echo]() mutable {
+        Attachment a = job->attachment();
+        echo.type = a.isImage() ? u"image"_s : u"file"_s;
+        if (MessageListModel *model = m_models->find(job->peerId()))
+            model->updateLocal(echo, a);
+    });
+    connect(job, &FileTransfer::finished, this, [this, job] { onUploadFinished(job); });
+    connect(job, &FileTransfer::cancelled, this, [this, job] {
+        if (MessageListModel *model = m_models->find(job->peerId()))
+            model->removeLocal(job->clientId());
+    });
+    return job;
+}
+
+void ChatClient::onUploadFinished(UploadJob *job)
+{
+    const Attachment a = job->attachment();
+    const qint64 peerId = job->peerId();
+    if (a.isImage())
+        m_transfers->addToCache(job->localPath(), a.sha256, a.mimeType);
+    NewMessage message;
+    message.receiverId = peerId;
+    message.type = a.isImage() ? u"image"_s : u"file"_s;
+    message.fileId = a.fileId;
+    message.content = a.toContent();
+    message.clientId = job->clientId();
+    // From here on it is an ordinary message on its way (kept by the outbox).
+    const Message echo = Outbox::echo(m_outbox->add(message), m_me.id);
+    if (MessageListModel *model = m_models->find(peerId))
+        model->updateLocal(echo, std::nullopt);
+    m_conversations->applyLocalEcho(echo, userFor(peerId));
+    m_transfers->remove(job);
+}
+
+bool ChatClient::clipboardHasImage() const
+{
+    if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
+        return false;
+    const QClipboard *clipboard = QGuiApplication::clipboard();
+    return clipboard && !clipboard->image().isNull();
+}
+
+bool ChatClient::pasteImage()
+{
+    if (!m_signedIn || !m_current || !clipboardHasImage())
+        return false;
+    const QImage image = QGuiApplication::clipboard()->image();
+    const QString dir = filesDir().isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::TempLocation)
+            : QDir(filesDir()).filePath(u"pasted"_s);
+    QDir().mkpath(dir);
+    const QString path = QDir(dir).filePath(u"Pasted image %1.png"_s.arg(
+            QDateTime::currentDateTime().toString(u"yyyy-MM-dd HH.mm.ss"_s)));
+    if (!image.save(path, "PNG")) {
+        setNotice(u"The pasted image could not be saved for sending."_s);
+        return false;
+    }
+    return sendFileTo(m_current, path) != nullptr;
+}
+
+void ChatClient::cancelTransfer(const QString &transferId)
+{
+    m_transfers->cancel(transferId);
+}
+
+void ChatClient::retryTransfer(const QString &transferId)
+{
+    m_transfers->retry(transferId);
+}
+
+void ChatClient::openImage(const QString &fileId)
+{
+    const MessageListModel *model = messages();
+    const auto attachment = model ? model->attachmentOfFile(fileId) : std::nullopt;
+    if (!attachment)
+        return;
+    const QString cached = m_transfers->cachedFile(attachment->sha256);
+    if (!cached.isEmpty()) {
+        Q_EMIT imageReady(fileId, QUrl::fromLocalFile(cached));
+        return;
+    }
+    DownloadJob *job = m_transfers->download(*attachment);
+    connect(job, &FileTransfer::finished, this, [this, job, fileId] {
+        Q_EMIT imageReady(fileId, QUrl::fromLocalFile(job->localPath()));
+    });
+}
+
+void ChatClient::saveFile(const QString &fileId, const QUrl &destination)
+{
+    const MessageListModel *model = messages();
+    const auto attachment = model ? model->attachmentOfFile(fileId) : std::nullopt;
+    const QString path = destination.isLocalFile() ? destination.toLocalFile() : QString();
+    if (!attachment || path.isEmpty())
+        return;
+    DownloadJob *job = m_transfers->download(*attachment, path);
+    connect(job, &FileTransfer::changed, this, [this, job, fileId] {
+        if (job->state() == TransferState::Failed)
+            Q_EMIT transferFailed(fileId, job->errorString());
+    });
+}
+
+QUrl ChatClient::suggestedSaveUrl(const QString &fileId) const
+{
+    const MessageListModel *model = messages();
+    const auto attachment = model ? model->attachmentOfFile(fileId) : std::nullopt;
+    QString name = attachment ? QFileInfo(attachment->name).fileName() : QString();
+    if (name.isEmpty() || name.startsWith(u'.'))
+        name = u"download"_s;
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath();
+    return QUrl::fromLocalFile(QDir(dir).filePath(name));
 }
 
 void ChatClient::reconnectNow()

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "ConversationListModel.h"
+#include "FileTransfers.h"
 #include "LocalCache.h"
 #include "MessageListModel.h"
 #include "MessageStatus.h"
@@ -89,6 +90,7 @@ class ChatClient : public QObject
     Q_PROPERTY(bool currentPeerTyping READ currentPeerTyping NOTIFY currentPeerStatusChanged)
     Q_PROPERTY(QString currentPeerStatus READ currentPeerStatus NOTIFY currentPeerStatusChanged)
     Q_PROPERTY(bool windowActive READ windowActive WRITE setWindowActive NOTIFY windowActiveChanged)
+    Q_PROPERTY(fastchat::client::TransferListModel *transfers READ transfers CONSTANT)
 
 public:
     enum ConnectionState {
@@ -129,6 +131,21 @@ public:
     Q_INVOKABLE void discardMessage(const QString &clientId);
     // The user edited the composer (drafts are kept per conversation; typing is announced).
     Q_INVOKABLE void composerEdited(const QString &text);
+    // Files: sends a local file (an image with a preview) to the current peer, showing its
+    // upload at once; false (with a notice) when it cannot.
+    Q_INVOKABLE bool sendFile(const QUrl &file);
+    // Whether the clipboard holds an image, and sends it as a PNG (Ctrl+V in the composer).
+    Q_INVOKABLE bool clipboardHasImage() const;
+    Q_INVOKABLE bool pasteImage();
+    Q_INVOKABLE void cancelTransfer(const QString &transferId);
+    Q_INVOKABLE void retryTransfer(const QString &transferId);
+    // The full image of an attachment in the current conversation: imageReady() follows,
+    // at once when it is cached, else once downloaded (and checked).
+    Q_INVOKABLE void openImage(const QString &fileId);
+    // Downloads the attachment to a file the user chose.
+    Q_INVOKABLE void saveFile(const QString &fileId, const QUrl &destination);
+    // Where the Save dialog starts: the downloads folder and the file's own name.
+    Q_INVOKABLE QUrl suggestedSaveUrl(const QString &fileId) const;
     Q_INVOKABLE void reconnectNow();
     Q_INVOKABLE void clearError();
 
@@ -155,6 +172,9 @@ public:
     qint64 currentUserId() const { return m_me.id; }
     QString currentUserName() const { return m_me.username; }
     ConversationListModel *conversations() const { return m_conversations; }
+    TransferListModel *transfers() const { return m_transfers; }
+    // sendFile() for tests and drops: the upload job (nullptr when it cannot start).
+    UploadJob *sendFileTo(qint64 peerId, const QString &path);
     UserSearchModel *userSearch() const { return m_search; }
     // The conversation list filtered by conversationFilter (a name substring).
     QAbstractItemModel *visibleConversations() const;
@@ -203,6 +223,10 @@ Q_SIGNALS:
     void messageNotification(const QString &title, const QString &body, qint64 peerId);
     // The conversation list was synced with the server.
     void conversationsSynced();
+    // openImage(): the full image is on this computer.
+    void imageReady(const QString &fileId, const QUrl &url);
+    // openImage() or saveFile() could not download it.
+    void transferFailed(const QString &fileId, const QString &error);
 
 private:
     void setServerUrl(const QUrl &url);
@@ -225,6 +249,8 @@ private:
     User userFor(qint64 peerId);
     void persistConversation(qint64 peerId);
     void flushDrafts();
+    void onUploadFinished(UploadJob *job);
+    QString filesDir() const;
 
     ChatClientOptions m_options;
     Profile m_profile;
@@ -241,6 +267,7 @@ private:
     ConversationListModel *m_conversations;
     UserSearchModel *m_search;
     ConversationFilterModel *m_visible;
+    TransferListModel *m_transfers;
     QHash<qint64, QString> m_drafts;
     QHash<qint64, qint64> m_lastReadSent;
 

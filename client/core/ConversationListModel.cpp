@@ -68,7 +68,7 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
     case AvatarHueRole:
         return format::avatarHue(peer.id);
     case LastMessageRole:
-        return c.lastMessage ? format::preview(c.lastMessage->content) : QString();
+        return c.lastMessage ? format::messagePreview(*c.lastMessage) : QString();
     case LastMessageTimeRole:
         return c.lastMessage ? timeOf(*c.lastMessage) : QDateTime();
     case LastMessageTimeTextRole:

@@ -81,6 +81,36 @@ QString preview(const QString &content, int max)
     return text;
 }
 
+QString messagePreview(const Message &message, int max)
+{
+    if (const auto attachment = attachmentOf(message)) {
+        const QString text = attachment->isImage() || message.type == u"image"
+                ? u"Photo"_s
+                : u"File: %1"_s.arg(attachment->name.isEmpty() ? u"unnamed"_s : attachment->name);
+        return preview(text, max);
+    }
+    return preview(message.content, max);
+}
+
+QString byteSize(qint64 bytes)
+{
+    if (bytes == 1)
+        return u"1 byte"_s;
+    if (bytes < 1000)
+        return u"%1 bytes"_s.arg(bytes);
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+}
+
+std::optional<Attachment> attachmentOf(const Message &message)
+{
+    if (message.fileId.isEmpty() || (message.type != u"image" && message.type != u"file"))
+        return std::nullopt;
+    auto parsed = Attachment::fromContent(message.content);
+    if (!parsed || parsed.value().fileId != message.fileId)
+        return std::nullopt;
+    return parsed.value();
+}
+
 QString initial(const QString &name)
 {
     for (const QChar c : name) {

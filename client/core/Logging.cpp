@@ -8,5 +8,6 @@ Q_LOGGING_CATEGORY(lcSocket, "fastchat.client.ws", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSession, "fastchat.client.session", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcCache, "fastchat.client.cache", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcModels, "fastchat.client.models", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcTransfers, "fastchat.client.transfers", QtInfoMsg)
 
 } // namespace fastchat::client

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "MessageListModel.h"
 
+#include "FileTransfers.h"
 #include "Format.h"
 #include "Logging.h"
 
@@ -55,6 +56,21 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
             {ShowDayRole, "showDay"},
             {FirstInGroupRole, "firstInGroup"},
             {LastInGroupRole, "lastInGroup"},
+            {TypeRole, "type"},
+            {FileIdRole, "fileId"},
+            {HasAttachmentRole, "hasAttachment"},
+            {IsImageRole, "isImage"},
+            {FileNameRole, "fileName"},
+            {FileSizeTextRole, "fileSizeText"},
+            {ImageWidthRole, "imageWidth"},
+            {ImageHeightRole, "imageHeight"},
+            {ThumbnailRole, "thumbnail"},
+            {TransferIdRole, "transferId"},
+            {TransferStateRole, "transferState"},
+            {TransferProgressRole, "transferProgress"},
+            {TransferTextRole, "transferText"},
+            {TransferErrorRole, "transferError"},
+            {LocalFileRole, "localFile"},
     };
 }
 
@@ -100,8 +116,107 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return oldest || !sameGroup(r, r + 1);
     case LastInGroupRole:
         return r == 0 || !sameGroup(r - 1, r);
+    case TypeRole:
+        return m.type;
+    case FileIdRole:
+        return m.fileId;
+    case HasAttachmentRole:
+        return row.attachment.has_value();
+    case IsImageRole:
+        return row.attachment && row.attachment->isImage();
+    case FileNameRole:
+        return row.attachment ? row.attachment->name : QString();
+    case FileSizeTextRole:
+        return row.attachment ? format::byteSize(row.attachment->size) : QString();
+    case ImageWidthRole:
+        return row.attachment ? row.attachment->width : 0;
+    case ImageHeightRole:
+        return row.attachment ? row.attachment->height : 0;
+    case ThumbnailRole: {
+        if (!row.attachment || row.attachment->thumbnail.isEmpty())
+            return QString();
+        const QByteArray &t = row.attachment->thumbnail;
+        const char *type = t.startsWith("\x89PNG") ? "image/png" : "image/jpeg";
+        return QString(u"data:"_s + QLatin1StringView(type) + u";base64,"_s
+                       + QString::fromLatin1(t.toBase64()));
+    }
+    case TransferIdRole:
+    case TransferStateRole:
+    case TransferProgressRole:
+    case TransferTextRole:
+    case TransferErrorRole:
+    case LocalFileRole: {
+        const FileTransfer *job = m_transfers && row.attachment
+                ? m_transfers->transferFor(
+                        m.senderId == m_me ? m.clientId : QString(),
+                        row.attachment->fileId.isEmpty() ? m.fileId : row.attachment->fileId)
+                : nullptr;
+        if (role == TransferStateRole)
+            return int(job ? job->state() : TransferState::None);
+        if (!job)
+            return role == TransferProgressRole ? QVariant(0.0)
+                    : role == LocalFileRole     ? QVariant(QUrl())
+                                                : QVariant(QString());
+        switch (role) {
+        case TransferIdRole:
+            return job->id();
+        case TransferProgressRole:
+            return job->bytesTotal() > 0 ? qreal(job->bytesDone()) / qreal(job->bytesTotal())
+                                         : (job->state() == TransferState::Done ? 1.0 : 0.0);
+        case TransferTextRole:
+            return u"%1 of %2"_s.arg(format::byteSize(job->bytesDone()),
+                                     format::byteSize(job->bytesTotal()));
+        case TransferErrorRole:
+            return job->errorString();
+        case LocalFileRole:
+            return job->state() == TransferState::Done && !job->localPath().isEmpty()
+                    ? QUrl::fromLocalFile(job->localPath())
+                    : QUrl();
+        }
+        return {};
+    }
     }
     return {};
+}
+
+MessageListModel::Row MessageListModel::makeRow(const Message &message,
+                                                MessageStatus::Status status) const
+{
+    Row row;
+    row.status = status;
+    setMessage(row, message);
+    return row;
+}
+
+void MessageListModel::setMessage(Row &row, const Message &message) const
+{
+    row.message = message;
+    row.attachment = format::attachmentOf(message);
+}
+
+void MessageListModel::refreshTransfer(const QString &clientId, const QString &fileId)
+{
+    static const QList<int> roles{TransferIdRole,   TransferStateRole, TransferProgressRole,
+                                  TransferTextRole, TransferErrorRole, LocalFileRole};
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const Row &row = m_rows.at(i);
+        if (!row.attachment)
+            continue;
+        const bool match = (!clientId.isEmpty() && row.message.clientId == clientId
+                            && row.message.senderId == m_me)
+                || (!fileId.isEmpty() && row.attachment->fileId == fileId);
+        if (match)
+            Q_EMIT dataChanged(index(i), index(i), roles);
+    }
+}
+
+std::optional<Attachment> MessageListModel::attachmentOfFile(const QString &fileId) const
+{
+    for (const Row &row : m_rows) {
+        if (row.attachment && !fileId.isEmpty() && row.attachment->fileId == fileId)
+            return row.attachment;
+    }
+    return std::nullopt;
 }
 
 int MessageListModel::pendingCount() const
@@ -207,7 +322,7 @@ void MessageListModel::prime(const QList<Message> &messages)
         return;
     beginInsertRows({}, 0, int(messages.size()) - 1);
     for (auto it = messages.crbegin(); it != messages.crend(); ++it)
-        m_rows.append({*it, storedStatus(*it), {}});
+        m_rows.append(makeRow(*it, storedStatus(*it)));
     endInsertRows();
     Q_EMIT countChanged();
 }
@@ -240,7 +355,7 @@ void MessageListModel::applyMessage(const Message &message)
     if (r >= 0) {
         Row &row = m_rows[r];
         const bool wasFailed = row.status == MessageStatus::Failed;
-        row.message = message;
+        setMessage(row, message);
         if (!wasFailed)
             row.status = storedStatus(message);
         const QModelIndex i = index(r);
@@ -252,7 +367,7 @@ void MessageListModel::applyMessage(const Message &message)
         if (r >= 0) {
             // The server's copy of a local echo.
             Row &row = m_rows[r];
-            row.message = message;
+            setMessage(row, message);
             row.status = storedStatus(message);
             row.error.clear();
             // Its place among the others: after the pending ones and the newer stored ones.
@@ -266,12 +381,32 @@ void MessageListModel::applyMessage(const Message &message)
             return;
         }
     }
-    insertAt(storedPosition(message.id), {message, storedStatus(message), {}});
+    insertAt(storedPosition(message.id), makeRow(message, storedStatus(message)));
 }
 
 void MessageListModel::addLocalEcho(const Message &message, MessageStatus::Status status)
 {
-    insertAt(0, {message, status, {}});
+    insertAt(0, makeRow(message, status));
+}
+
+void MessageListModel::addLocalAttachment(const Message &message, const Attachment &attachment)
+{
+    Row row = makeRow(message, MessageStatus::Sending);
+    row.attachment = attachment;
+    insertAt(0, std::move(row));
+}
+
+void MessageListModel::updateLocal(const Message &message,
+                                   const std::optional<Attachment> &attachment)
+{
+    const int r = rowOfClientId(message.clientId);
+    if (r < 0 || m_rows.at(r).message.id != 0)
+        return;
+    Row &row = m_rows[r];
+    setMessage(row, message);
+    if (attachment)
+        row.attachment = attachment;
+    Q_EMIT dataChanged(index(r), index(r));
 }
 
 bool MessageListModel::applyAck(const Ack &ack)
@@ -406,7 +541,7 @@ void MessageListModel::fetchMore(const QModelIndex &parent)
                     const int first = int(self->m_rows.size());
                     self->beginInsertRows({}, first, first + int(older.size()) - 1);
                     for (auto it = older.crbegin(); it != older.crend(); ++it)
-                        self->m_rows.append({*it, self->storedStatus(*it), {}});
+                        self->m_rows.append(self->makeRow(*it, self->storedStatus(*it)));
                     self->endInsertRows();
                     Q_EMIT self->countChanged();
                     if (first > 0)

@@ -12,12 +12,16 @@
 #include <QDateTime>
 #include <QtQml/qqmlregistration.h>
 
+#include <fastchat/Attachment.h>
 #include <fastchat/Frames.h>
 #include <fastchat/Message.h>
 
 #include <functional>
+#include <optional>
 
 namespace fastchat::client {
+
+class TransferListModel;
 
 class MessageListModel : public QAbstractListModel
 {
@@ -45,6 +49,23 @@ public:
         ShowDayRole,      // bool: the first message of its day (the view shows the day above it)
         FirstInGroupRole, // bool: the oldest of a run from one sender (the view adds space above)
         LastInGroupRole,  // bool: the newest of such a run (the bubble gets its tail)
+        // Attachments (type image or file with a file_id; anything else shows as text).
+        TypeRole,          // QString: "text", "image", "file", ...
+        FileIdRole,        // QString
+        HasAttachmentRole, // bool: a file or image card rather than text
+        IsImageRole,       // bool: an image with a size in pixels (shows its thumbnail)
+        FileNameRole,      // QString
+        FileSizeTextRole,  // QString: "5.2 MB"
+        ImageWidthRole,    // int
+        ImageHeightRole,   // int
+        ThumbnailRole,     // QString: a data: URL of the thumbnail ("" when none)
+        // The transfer of this message: my upload, or the newest download of its file.
+        TransferIdRole,       // QString ("" when none)
+        TransferStateRole,    // TransferState::State
+        TransferProgressRole, // qreal 0..1
+        TransferTextRole,     // QString: "1.2 MB of 5.2 MB"
+        TransferErrorRole,    // QString
+        LocalFileRole,        // QUrl: the downloaded file, once there
     };
     Q_ENUM(Role)
 
@@ -76,6 +97,10 @@ public:
     QString loadError() const { return m_loadError; }
 
     void setPager(Pager pager) { m_pager = std::move(pager); }
+    // Where the transfer roles come from (not owned; may be null).
+    void setTransfers(const TransferListModel *transfers) { m_transfers = transfers; }
+    // A transfer of the message with this client_id, or of this file, changed.
+    void refreshTransfer(const QString &clientId, const QString &fileId);
 
     // Messages known before the server answers (the cache), oldest first.
     void prime(const QList<Message> &messages);
@@ -87,6 +112,10 @@ public:
     // A message of mine on its way: row 0 at once.
     void addLocalEcho(const Message &message,
                       MessageStatus::Status status = MessageStatus::Sending);
+    // A file of mine on its way (uploading): the attachment it will carry, as far as known.
+    void addLocalAttachment(const Message &message, const Attachment &attachment);
+    // A pending message of mine changed (the upload finished: now with file_id).
+    void updateLocal(const Message &message, const std::optional<Attachment> &attachment);
     // The server stored the message with this client_id.
     bool applyAck(const Ack &ack);
     void setFailed(const QString &clientId, const QString &error);
@@ -99,6 +128,8 @@ public:
     qint64 newestIncomingId() const;
     qint64 newestId() const;
     const Message *findByClientId(const QString &clientId) const;
+    // The attachment of a message with this file (nullopt: no such row).
+    std::optional<Attachment> attachmentOfFile(const QString &fileId) const;
 
 Q_SIGNALS:
     void countChanged();
@@ -112,7 +143,11 @@ private:
         Message message;
         MessageStatus::Status status = MessageStatus::None;
         QString error;
+        std::optional<Attachment> attachment;
     };
+
+    Row makeRow(const Message &message, MessageStatus::Status status) const;
+    void setMessage(Row &row, const Message &message) const;
 
     int pendingCount() const;
     int storedPosition(qint64 id) const; // where a stored id belongs
@@ -135,6 +170,7 @@ private:
     bool m_atStart = false;
     QString m_loadError;
     qint64 m_peerReadUpTo = 0;
+    const TransferListModel *m_transfers = nullptr;
 };
 
 } // namespace fastchat::client

@@ -28,6 +28,12 @@ void MessageModels::reset(qint64 me)
     m_models.clear();
 }
 
+void MessageModels::refreshTransfer(const QString &clientId, const QString &fileId)
+{
+    for (MessageListModel *model : std::as_const(m_models))
+        model->refreshTransfer(clientId, fileId);
+}
+
 MessageListModel *MessageModels::get(qint64 peerId)
 {
     if (peerId <= 0 || m_me == 0)
@@ -36,6 +42,7 @@ MessageListModel *MessageModels::get(qint64 peerId)
         return model;
     auto *model = new MessageListModel(m_me, peerId, this);
     m_models.insert(peerId, model);
+    model->setTransfers(m_transfers);
     const quint64 generation = m_generation;
     model->setPager(
             [this, peerId, generation](qint64 before, int limit, MessageListModel::PageDone done) {

@@ -14,6 +14,7 @@ class ApiClient;
 class LocalCache;
 class MessageListModel;
 class Outbox;
+class TransferListModel;
 
 class MessageModels : public QObject
 {
@@ -27,6 +28,9 @@ public:
     MessageListModel *find(qint64 peerId) const { return m_models.value(peerId); }
     // The model, made and filled when it does not exist yet.
     MessageListModel *get(qint64 peerId);
+    // The models read their rows' transfers here.
+    void setTransfers(const TransferListModel *transfers) { m_transfers = transfers; }
+    void refreshTransfer(const QString &clientId, const QString &fileId);
 
 Q_SIGNALS:
     // The server's newest page is in (a view of it may now mark messages read).
@@ -36,6 +40,7 @@ private:
     ApiClient *m_api;
     LocalCache *m_cache;
     Outbox *m_outbox;
+    const TransferListModel *m_transfers = nullptr;
     qint64 m_me = 0;
     QHash<qint64, MessageListModel *> m_models;
     quint64 m_generation = 0; // answers for a previous user are dropped

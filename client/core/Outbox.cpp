@@ -27,10 +27,18 @@ QList<Outbox::Entry> Outbox::restore()
 
 Outbox::Entry Outbox::add(qint64 peerId, const QString &content)
 {
+    NewMessage message;
+    message.receiverId = peerId;
+    message.content = content;
+    return add(message);
+}
+
+Outbox::Entry Outbox::add(const NewMessage &message)
+{
     Entry entry;
-    entry.message.receiverId = peerId;
-    entry.message.content = content;
-    entry.message.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    entry.message = message;
+    if (entry.message.clientId.isEmpty())
+        entry.message.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     entry.createdAt = QDateTime::currentDateTimeUtc();
     m_entries.insert(entry.message.clientId, entry);
     m_cache->saveOutboxEntry(entry);
@@ -105,6 +113,7 @@ Message Outbox::echo(const Entry &entry, qint64 me)
     m.content = entry.message.content;
     m.type = entry.message.type;
     m.clientId = entry.message.clientId;
+    m.fileId = entry.message.fileId;
     m.timestamp = entry.createdAt;
     return m;
 }

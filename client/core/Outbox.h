@@ -28,6 +28,8 @@ public:
     QList<Entry> restore();
     // A new message to the peer, with a fresh client_id: stored and queued.
     Entry add(qint64 peerId, const QString &content);
+    // A message made elsewhere (an attachment: type, file_id and its own client_id).
+    Entry add(const NewMessage &message);
     // Acknowledged, or its stored copy arrived: it leaves the outbox.
     std::optional<Entry> settle(const QString &clientId);
     std::optional<Entry> fail(const QString &clientId, const QString &error);
