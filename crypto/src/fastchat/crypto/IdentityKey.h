@@ -37,6 +37,8 @@ public:
     static Result<QByteArray> toDhPublicKey(QByteArrayView publicKey);
 
 private:
+    IdentityKeyPair() = default; // only generate() and fromSeed() make one: never keyless
+
     QByteArray m_publicKey;
     SecretBytes m_seed;
     SecretBytes m_signingKey; // libsodium's 64-byte Ed25519 secret key (seed || public key)
