@@ -72,8 +72,9 @@ Result<Done> create(SqlSession &s, const FileUpload &file, const QString &expect
             " created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)"_s);
     q.addBindValue(file.id);
     q.addBindValue(file.ownerId);
-    q.addBindValue(file.name);
-    q.addBindValue(file.mimeType);
+    // An empty but not null string: a null QString would be bound as NULL.
+    q.addBindValue(file.name.isNull() ? u""_s : file.name);
+    q.addBindValue(file.mimeType.isNull() ? u""_s : file.mimeType);
     q.addBindValue(file.size);
     q.addBindValue(sql::textOrNull(expectedSha256));
     q.addBindValue(file.createdAt.toMSecsSinceEpoch());
