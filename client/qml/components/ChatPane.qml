@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The right side: the open conversation (header, messages newest at the bottom, composer),
-// or a hint when none is open.
+// or a hint when none is open. Files dropped on it are sent; a click on an image shows it
+// whole in a popup once it is downloaded.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -112,6 +113,88 @@ Rectangle {
             }
             if (ChatClient.currentPeerId !== 0 && !inList)
                 composer.focusInput()
+        }
+    }
+
+    DropArea {
+        id: drop
+
+        objectName: "fileDropArea"
+        anchors.fill: parent
+        enabled: ChatClient.currentPeerId !== 0
+        onEntered: (drag) => {
+            if (drag.hasUrls)
+                drag.accept(Qt.CopyAction)
+            else
+                drag.accepted = false
+        }
+        onDropped: (event) => {
+            if (!event.hasUrls)
+                return
+            for (const url of event.urls)
+                ChatClient.sendFile(url)
+            event.accept(Qt.CopyAction)
+        }
+
+        Rectangle {
+            anchors.fill: parent
+            anchors.margins: Theme.padding
+            visible: drop.containsDrag
+            radius: Theme.radius
+            color: Qt.rgba(Theme.accent.r, Theme.accent.g, Theme.accent.b, 0.12)
+            border.color: Theme.accent
+            border.width: 2
+
+            Label {
+                anchors.centerIn: parent
+                text: qsTr("Drop to send to %1").arg(ChatClient.currentPeerName)
+                color: Theme.text
+                font.pointSize: Theme.titleFontSize
+            }
+        }
+    }
+
+    Popup {
+        id: imageViewer
+
+        property url source
+
+        objectName: "imageViewer"
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        width: Math.min(parent ? parent.width - Theme.unit * 4 : 0, Math.max(Theme.unit * 10, full.implicitWidth))
+        height: Math.min(parent ? parent.height - Theme.unit * 4 : 0, Math.max(Theme.unit * 8, full.implicitHeight))
+        modal: true
+        padding: 0
+        closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutside
+
+        Image {
+            id: full
+
+            objectName: "fullImage"
+            anchors.fill: parent
+            source: imageViewer.source
+            fillMode: Image.PreserveAspectFit
+            asynchronous: true
+            // Decoded no bigger than the window needs.
+            sourceSize.width: imageViewer.parent ? imageViewer.parent.width : 0
+            sourceSize.height: imageViewer.parent ? imageViewer.parent.height : 0
+            BusyIndicator {
+                anchors.centerIn: parent
+                running: full.status === Image.Loading
+            }
+        }
+        MouseArea {
+            anchors.fill: parent
+            onClicked: imageViewer.close()
+        }
+    }
+
+    Connections {
+        target: ChatClient
+        function onImageReady(fileId, url) {
+            imageViewer.source = url
+            imageViewer.open()
         }
     }
 }

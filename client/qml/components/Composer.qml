@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Where a message is written: Enter sends, Shift+Enter starts a new line. Every edit goes to
 // the ChatClient, which keeps the draft per conversation and tells the peer we are typing.
+// The paperclip sends files; Ctrl+V with an image on the clipboard sends the image.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import FastChat
 import FastChat.Core
@@ -12,6 +14,10 @@ Rectangle {
 
     function focusInput() {
         input.forceActiveFocus()
+    }
+
+    function chooseFiles() {
+        attachDialog.open()
     }
 
     function send() {
@@ -52,6 +58,20 @@ Rectangle {
         anchors.leftMargin: Theme.unit
         spacing: Theme.padding
 
+        ToolButton {
+            objectName: "attachButton"
+            Layout.alignment: Qt.AlignBottom
+            icon.source: "qrc:/qt/qml/FastChat/icons/attach.svg"
+            icon.color: Theme.subtleText
+            display: AbstractButton.IconOnly
+            text: qsTr("Send a file")
+            ToolTip.text: qsTr("Send a file or an image")
+            ToolTip.visible: hovered
+            ToolTip.delay: 600
+            Accessible.name: text
+            onClicked: composer.chooseFiles()
+        }
+
         ScrollView {
             Layout.fillWidth: true
             Layout.preferredHeight: Math.min(input.implicitHeight, Theme.unit * 8)
@@ -69,6 +89,13 @@ Rectangle {
                 Accessible.name: qsTr("Message")
 
                 onTextChanged: if (!input.loading) ChatClient.composerEdited(input.text)
+                // An image on the clipboard is sent as a picture; text is pasted as usual.
+                Keys.onPressed: (event) => {
+                    if (event.matches(StandardKey.Paste) && ChatClient.clipboardHasImage()) {
+                        event.accepted = true
+                        ChatClient.pasteImage()
+                    }
+                }
                 Keys.onReturnPressed: (event) => composer.onEnter(event)
                 Keys.onEnterPressed: (event) => composer.onEnter(event)
             }
@@ -93,5 +120,17 @@ Rectangle {
         }
         event.accepted = true
         composer.send()
+    }
+
+    FileDialog {
+        id: attachDialog
+
+        title: qsTr("Send files")
+        fileMode: FileDialog.OpenFiles
+        onAccepted: {
+            for (const file of attachDialog.selectedFiles)
+                ChatClient.sendFile(file)
+            input.forceActiveFocus()
+        }
     }
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // One message: a day separator when it starts a day, then the bubble (mine on the right,
 // theirs on the left) with the time and, for mine, the ticks; a refused message offers
-// Retry and Delete.
+// Retry and Delete. An image shows its thumbnail (click: the full image); a file shows a
+// card with its name, size and Save; both show the progress of their upload or download.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import FastChat
 import FastChat.Core
@@ -21,6 +23,20 @@ Item {
     required property string dayText
     required property bool showDay
     required property bool firstInGroup
+    required property string fileId
+    required property bool hasAttachment
+    required property bool isImage
+    required property string fileName
+    required property string fileSizeText
+    required property int imageWidth
+    required property int imageHeight
+    required property string thumbnail
+    required property string transferId
+    required property int transferState
+    required property real transferProgress
+    required property string transferText
+    required property string transferError
+    required property url localFile
 
     width: ListView.view ? ListView.view.width : implicitWidth
     implicitHeight: column.implicitHeight + (delegate.firstInGroup ? Theme.spacing * 2 : Math.round(Theme.spacing / 2))
@@ -63,10 +79,14 @@ Item {
             readonly property real metaWidth: meta.implicitWidth + Theme.spacing
 
             Layout.alignment: delegate.mine ? Qt.AlignRight : Qt.AlignLeft
-            Layout.preferredWidth: Math.min(bubble.maxWidth,
-                                            Math.max(text.implicitWidth + bubble.metaWidth, meta.implicitWidth)
-                                            + Theme.padding * 2)
-            implicitHeight: text.height + (bubble.metaOnOwnLine ? meta.implicitHeight : 0) + Theme.padding * 1.4
+            Layout.preferredWidth: delegate.hasAttachment
+                                   ? Math.min(bubble.maxWidth, attachment.implicitWidth + Theme.padding * 2)
+                                   : Math.min(bubble.maxWidth,
+                                              Math.max(text.implicitWidth + bubble.metaWidth, meta.implicitWidth)
+                                              + Theme.padding * 2)
+            implicitHeight: delegate.hasAttachment
+                            ? attachment.implicitHeight + meta.implicitHeight + Theme.padding * 1.4 + Theme.spacing
+                            : text.height + (bubble.metaOnOwnLine ? meta.implicitHeight : 0) + Theme.padding * 1.4
             readonly property bool metaOnOwnLine: text.lineCount > 1
                                                   || text.implicitWidth + bubble.metaWidth + Theme.padding * 2 > bubble.maxWidth
             radius: Theme.radius
@@ -76,6 +96,7 @@ Item {
             TextEdit {
                 id: text
 
+                visible: !delegate.hasAttachment
                 x: Theme.padding
                 y: Math.round(Theme.padding * 0.7)
                 width: bubble.width - Theme.padding * 2 - (bubble.metaOnOwnLine ? 0 : bubble.metaWidth)
@@ -88,6 +109,32 @@ Item {
                 selectedTextColor: Theme.accentText
                 selectionColor: Theme.accent
                 font: Theme.metrics.font
+            }
+
+            ColumnLayout {
+                id: attachment
+
+                x: Theme.padding
+                y: Math.round(Theme.padding * 0.7)
+                width: bubble.width - Theme.padding * 2
+                visible: delegate.hasAttachment
+                spacing: Theme.spacing
+
+                Loader {
+                    Layout.fillWidth: true
+                    active: delegate.hasAttachment
+                    sourceComponent: delegate.isImage ? imagePreview : fileCard
+                }
+
+                TransferBar {
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: Theme.unit * 12
+                    transferId: delegate.transferId
+                    transferState: delegate.transferState
+                    progress: delegate.transferProgress
+                    progressText: delegate.transferText
+                    error: delegate.transferError
+                }
             }
 
             Row {
@@ -129,6 +176,120 @@ Item {
                 text: qsTr("Delete")
                 flat: true
                 onClicked: ChatClient.discardMessage(delegate.clientId)
+            }
+        }
+    }
+
+    Component {
+        id: imagePreview
+
+        // The thumbnail at the picture's shape, at most 16 by 12 lines of text.
+        Item {
+            readonly property real scaleToFit: Math.min(1, Theme.unit * 16 / Math.max(1, delegate.imageWidth),
+                                                        Theme.unit * 12 / Math.max(1, delegate.imageHeight))
+
+            objectName: "imagePreview"
+            implicitWidth: Math.max(Theme.unit * 4, Math.round(delegate.imageWidth * scaleToFit))
+            implicitHeight: Math.max(Theme.unit * 3, Math.round(delegate.imageHeight * scaleToFit))
+
+            Rectangle {
+                anchors.fill: parent
+                radius: Math.round(Theme.radius / 2)
+                color: Theme.separator
+                visible: thumb.status !== Image.Ready
+            }
+            Image {
+                id: thumb
+
+                objectName: "imageThumbnail"
+                anchors.fill: parent
+                source: delegate.thumbnail
+                fillMode: Image.PreserveAspectCrop
+                smooth: true
+                mipmap: true
+            }
+            MouseArea {
+                anchors.fill: parent
+                cursorShape: Qt.PointingHandCursor
+                enabled: delegate.fileId.length > 0
+                onClicked: ChatClient.openImage(delegate.fileId)
+                Accessible.name: qsTr("Open the image %1").arg(delegate.fileName)
+            }
+        }
+    }
+
+    Component {
+        id: fileCard
+
+        RowLayout {
+            objectName: "fileCard"
+            spacing: Theme.padding
+
+            // A document icon with the file's extension on it.
+            Rectangle {
+                Layout.preferredWidth: Theme.unit * 2.2
+                Layout.preferredHeight: Theme.unit * 2.8
+                radius: Math.round(Theme.radius / 3)
+                color: Theme.accent
+
+                Label {
+                    anchors.centerIn: parent
+                    width: parent.width - 4
+                    horizontalAlignment: Text.AlignHCenter
+                    elide: Text.ElideRight
+                    text: {
+                        const dot = delegate.fileName.lastIndexOf(".")
+                        return dot > 0 && delegate.fileName.length - dot <= 5
+                                ? delegate.fileName.slice(dot + 1).toUpperCase() : qsTr("FILE")
+                    }
+                    color: Theme.accentText
+                    font.pointSize: Theme.smallFontSize
+                    font.bold: true
+                }
+            }
+
+            ColumnLayout {
+                Layout.fillWidth: true
+                Layout.minimumWidth: Theme.unit * 6
+                Layout.maximumWidth: Theme.unit * 14
+                spacing: 0
+
+                Label {
+                    objectName: "fileName"
+                    Layout.fillWidth: true
+                    text: delegate.fileName
+                    elide: Text.ElideMiddle
+                    font.bold: true
+                    color: Theme.text
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: delegate.transferState === TransferState.Done && delegate.localFile.toString().length > 0
+                          ? qsTr("%1 · saved").arg(delegate.fileSizeText) : delegate.fileSizeText
+                    color: Theme.subtleText
+                    font.pointSize: Theme.smallFontSize
+                }
+            }
+
+            Button {
+                objectName: "saveButton"
+                text: qsTr("Save…")
+                visible: delegate.fileId.length > 0
+                enabled: delegate.transferState !== TransferState.Running
+                         && delegate.transferState !== TransferState.Waiting
+                         && delegate.transferState !== TransferState.Verifying
+                onClicked: {
+                    saveDialog.selectedFile = ChatClient.suggestedSaveUrl(delegate.fileId)
+                    saveDialog.open()
+                }
+            }
+
+            FileDialog {
+                id: saveDialog
+
+                title: qsTr("Save %1").arg(delegate.fileName)
+                fileMode: FileDialog.SaveFile
+                onAccepted: ChatClient.saveFile(delegate.fileId, saveDialog.selectedFile)
             }
         }
     }

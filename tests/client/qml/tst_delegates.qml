@@ -94,7 +94,10 @@ Item {
             const row = {
                 index: 0, content: "Hello there", timeText: "09:30", mine: false,
                 status: MessageStatus.None, error: "", clientId: "", dayText: "Today",
-                showDay: false, firstInGroup: true
+                showDay: false, firstInGroup: true, fileId: "", hasAttachment: false, isImage: false,
+                fileName: "", fileSizeText: "", imageWidth: 0, imageHeight: 0, thumbnail: "",
+                transferId: "", transferState: TransferState.None, transferProgress: 0, transferText: "",
+                transferError: "", localFile: ""
             }
             for (const key in overrides)
                 row[key] = overrides[key]
@@ -134,6 +137,60 @@ Item {
             verify(textShown(item, "Delete"))
             const sent = message({ mine: true, status: MessageStatus.Sent })
             verify(!textShown(sent, "Retry"))
+        }
+
+        readonly property string tinyPng: "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGM4YWMDRww4OQArRg8Bc3oMDAAAAABJRU5ErkJggg=="
+
+        function test_imageMessageShowsItsThumbnailAtItsShape() {
+            const item = message({ hasAttachment: true, isImage: true, fileId: "f1", content: "{}",
+                                   fileName: "sunset.png", imageWidth: 1600, imageHeight: 1000,
+                                   thumbnail: tinyPng })
+            const thumb = findWhere(item, (i) => i.objectName === "imageThumbnail")
+            verify(thumb)
+            tryCompare(thumb, "status", Image.Ready)
+            compare(thumb.visible, true)
+            verify(Math.abs(thumb.width / thumb.height - 1.6) < 0.05, thumb.width + "x" + thumb.height)
+            verify(!textShown(item, "{}")) // no JSON
+            verify(!findWhere(item, (i) => i.objectName === "transferProgress" && i.visible))
+        }
+
+        function test_fileMessageIsACardWithSave() {
+            const item = message({ hasAttachment: true, fileId: "f2", content: "{}",
+                                   fileName: "report.pdf", fileSizeText: "5.2 MB" })
+            verify(textShown(item, "report.pdf"))
+            verify(textShown(item, "5.2 MB"))
+            verify(textShown(item, "PDF"))
+            verify(textShown(item, "Save…"))
+        }
+
+        function test_uploadShowsProgressAndCancel() {
+            const item = message({ mine: true, status: MessageStatus.Sending, hasAttachment: true,
+                                   fileName: "big.iso", fileSizeText: "1.1 GB", transferId: "up:1",
+                                   transferState: TransferState.Running, transferProgress: 0.25,
+                                   transferText: "275 MB of 1.1 GB" })
+            const bar = findWhere(item, (i) => i.objectName === "transferProgress")
+            verify(bar && bar.visible)
+            compare(bar.value, 0.25)
+            verify(textShown(item, "275 MB of 1.1 GB"))
+            verify(textShown(item, "Cancel"))
+            verify(!textShown(item, "Retry"))
+            verify(!textShown(item, "Save…")) // nothing to save before it is uploaded
+        }
+
+        function test_failedTransferOffersRetry() {
+            const item = message({ hasAttachment: true, fileId: "f3", fileName: "a.txt",
+                                   transferId: "down:f3", transferState: TransferState.Failed,
+                                   transferError: "The downloaded file is damaged" })
+            verify(textShown(item, "The downloaded file is damaged"))
+            verify(textShown(item, "Retry"))
+            verify(textShown(item, "Cancel"))
+        }
+
+        function test_imageWithoutAFileIsText() {
+            // A seed client's image message: the content is a URL.
+            const item = message({ content: "https://example.org/cat.png" })
+            verify(textShown(item, "https://example.org/cat.png"))
+            verify(!findWhere(item, (i) => i.objectName === "imagePreview"))
         }
 
         function test_longMessagesWrapWithinTheBubble() {
