@@ -44,8 +44,9 @@ cleanup() {
     rm -rf "$work"
     pg_throwaway_stop
 }
-trap cleanup EXIT INT TERM
 pg_throwaway_start >/dev/null
+# After pg_throwaway_start, whose own traps would replace this one (cleanup stops it too).
+trap cleanup EXIT INT TERM
 nats_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 "$nats_bin" -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 &
