@@ -5,6 +5,7 @@
 #include "api/AuthApi.h"
 #include "api/ChatApi.h"
 #include "api/FileApi.h"
+#include "api/KeyApi.h"
 #include "api/OpsApi.h"
 #include "api/UserApi.h"
 #include "auth/Authenticator.h"
@@ -182,6 +183,8 @@ bool ServerApp::start(QString *error)
     m_chatApi->registerRoutes(*m_http);
     m_fileApi = std::make_unique<FileApi>(*m_files);
     m_fileApi->registerRoutes(*m_http);
+    m_keyApi = std::make_unique<KeyApi>(*m_store);
+    m_keyApi->registerRoutes(*m_http);
     m_metrics->setGauge("fastchat_connections", "WebSocket connections open on this node.",
                         [hub = m_hub.get()] { return double(hub->connectionCount()); });
     m_metrics->setGauge("fastchat_users_online", "Users with at least one socket on this node.",

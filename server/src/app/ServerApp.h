@@ -24,6 +24,7 @@ class EventBus;
 class FileApi;
 class FileService;
 class FrameHandler;
+class KeyApi;
 class HttpServer;
 class Hub;
 class PasswordHasher;
@@ -71,6 +72,7 @@ private:
     std::unique_ptr<ChatApi> m_chatApi;
     std::unique_ptr<FileService> m_files;
     std::unique_ptr<FileApi> m_fileApi;
+    std::unique_ptr<KeyApi> m_keyApi;
     std::unique_ptr<OpsApi> m_opsApi;
     std::unique_ptr<HttpServer> m_http;
     quint16 m_port = 0;

@@ -138,6 +138,23 @@ const QList<Migration> &migrations()
                      // Who may download a file, and whether an upload is still an orphan.
                      u"CREATE INDEX messages_file ON messages (file_id) WHERE file_id IS NOT NULL"_s,
              }},
+            {5,
+             "keys: public keys for end-to-end encryption",
+             {
+                     // Public keys only (base64url): the private ones never leave the client.
+                     u"CREATE TABLE identity_keys ("
+                     " user_id BIGINT PRIMARY KEY REFERENCES users(id),"
+                     " identity_key TEXT NOT NULL,"
+                     " signed_prekey_id BIGINT NOT NULL,"
+                     " signed_prekey TEXT NOT NULL,"
+                     " signed_prekey_signature TEXT NOT NULL,"
+                     " updated_at BIGINT NOT NULL)"_s,
+                     u"CREATE TABLE one_time_prekeys ("
+                     " user_id BIGINT NOT NULL REFERENCES users(id),"
+                     " key_id BIGINT NOT NULL,"
+                     " public_key TEXT NOT NULL,"
+                     " PRIMARY KEY (user_id, key_id))"_s,
+             }},
     };
     return list;
 }
