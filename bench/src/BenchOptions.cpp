@@ -16,6 +16,7 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             "  rate      a fixed total send rate (--rate per second) over the pairs\n"
             "  sockets   open --sockets idle authenticated WebSockets and hold them\n"
             "  history   read 50-message history pages at random places (--max-message-id)\n"
+            "  files     upload a --file-mib MiB file in 1 MiB chunks, send it, download it\n"
             "Latency is send-to-receive, measured in this process for every message."_s);
     p.addHelpOption();
     p.addPositionalArgument(u"mode"_s, u"capacity, rate or sockets"_s);
@@ -43,8 +44,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
                                    u"id"_s, u"10000000"_s);
     const QCommandLineOption concurrency(
             u"concurrency"_s, u"history: requests in flight (default 8)."_s, u"n"_s, u"8"_s);
+    const QCommandLineOption fileMiB(
+            u"file-mib"_s, u"files: the file's size in MiB (default 1024)."_s, u"n"_s, u"1024"_s);
     p.addOptions({server, pairs, inflight, rate, seconds, warmup, sockets, bytes, prefix, maxId,
-                  concurrency});
+                  concurrency, fileMiB});
     if (!p.parse(arguments)) {
         *error = p.errorText();
         return std::nullopt;
@@ -63,6 +66,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         o.mode = Mode::Sockets;
     else if (mode == u"history")
         o.mode = Mode::History;
+    else if (mode == u"files")
+        o.mode = Mode::Files;
     else {
         *error = u"unknown mode '%1'"_s.arg(mode);
         return std::nullopt;
@@ -88,7 +93,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
     number(sockets, &o.sockets);
     number(bytes, &o.contentBytes);
     number(concurrency, &o.concurrency);
-    o.maxMessageId = p.value(maxId).toLongLong(&ok);
+    bool idOk = false, mibOk = false;
+    o.maxMessageId = p.value(maxId).toLongLong(&idOk);
+    o.fileMiB = p.value(fileMiB).toLongLong(&mibOk);
+    ok = ok && idOk && mibOk && o.fileMiB >= 0;
     o.userPrefix = p.value(prefix);
     if (!ok) {
         *error = u"numbers must be non-negative integers"_s;

@@ -12,7 +12,7 @@ namespace fastchat::bench {
 
 struct BenchOptions
 {
-    enum class Mode { Capacity, Rate, Sockets, History };
+    enum class Mode { Capacity, Rate, Sockets, History, Files };
     Mode mode = Mode::Capacity;
     QList<QUrl> servers; // one or more nodes; users are spread over them
     int pairs = 50;
@@ -24,6 +24,7 @@ struct BenchOptions
     int contentBytes = 64;
     qint64 maxMessageId = 10000000; // history: `before` ids are drawn below this
     int concurrency = 8;            // history: requests in flight
+    qint64 fileMiB = 1024;          // files: the size of the file sent
     QString userPrefix = QStringLiteral("bench");
     QString password = QStringLiteral("bench-password-1");
 

@@ -4,6 +4,7 @@
 #include "Accounts.h"
 #include "BenchOptions.h"
 #include "ChatLoad.h"
+#include "FileLoad.h"
 #include "HistoryLoad.h"
 #include "IdleSockets.h"
 
@@ -45,6 +46,21 @@ int main(int argc, char *argv[])
                                {u"p999_ms"_s, r.p999}};
         std::printf("%s\n", QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
         return r.errors == 0 ? 0 : 1;
+    }
+    if (options->mode == BenchOptions::Mode::Files) {
+        const FileResult r = transferFile(accounts.at(0), accounts.at(1), options->fileMiB << 20);
+        const double mib = double(r.bytes) / (1 << 20);
+        const QJsonObject line{
+                {u"mode"_s, u"files"_s},
+                {u"mib"_s, mib},
+                {u"upload_mib_per_s"_s, r.uploadSeconds > 0 ? mib / r.uploadSeconds : 0},
+                {u"download_mib_per_s"_s, r.downloadSeconds > 0 ? mib / r.downloadSeconds : 0},
+                {u"upload_s"_s, r.uploadSeconds},
+                {u"download_s"_s, r.downloadSeconds},
+                {u"sha256_matches"_s, r.sha256Matches},
+                {u"error"_s, r.error}};
+        std::printf("%s\n", QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
+        return r.error.isEmpty() && r.sha256Matches ? 0 : 1;
     }
     if (options->mode == BenchOptions::Mode::Sockets) {
         const int open = holdIdleSockets(accounts, options->sockets, options->seconds);
