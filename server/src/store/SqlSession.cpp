@@ -218,9 +218,12 @@ void SqlSession::recordError(const QSqlError &error, const QString &what)
     }
     // Class 08 is "connection exception"; 57P0x is an administrator or crash shutdown.
     // The QPSQL driver gives no code at all when the server closed the connection.
-    const bool connectionLost = error.type() == QSqlError::ConnectionError || code.startsWith(u"08")
-            || code.startsWith(u"57P") || (m_config.isPostgres() && code.isEmpty())
-            || !m_db.isOpen();
+    // QSQLITE reports every failed step (a NOT NULL violation too) as a ConnectionError;
+    // an SQLite file cannot lose its connection, so only a closed handle counts there.
+    const bool connectionLost = !m_db.isOpen()
+            || (m_config.isPostgres()
+                && (error.type() == QSqlError::ConnectionError || code.startsWith(u"08")
+                    || code.startsWith(u"57P") || code.isEmpty()));
     if (connectionLost) {
         m_broken = true;
         m_lastError = {StoreError::Unavailable, u"the database is unavailable"_s};
