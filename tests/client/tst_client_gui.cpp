@@ -8,11 +8,14 @@
 #include "ClientHarness.h"
 #include "TestServer.h"
 
+#include <QClipboard>
 #include <QDBusConnection>
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
 #include <QImage>
+#include <QPainter>
+#include <QPainterPath>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -23,6 +26,7 @@
 #include <ClientUi.h>
 #include <ConversationListModel.h>
 #include <DesktopNotifier.h>
+#include <FileTransfers.h>
 #include <MessageListModel.h>
 
 #include <functional>
@@ -88,6 +92,7 @@ class ClientGuiTest : public QObject
 private Q_SLOTS:
     void initTestCase();
     void signInChatAndSeeTheReply();
+    void pasteAnImageAndSeeThePreview();
 
 private:
     QQuickItem *find(const QString &objectName) const;
@@ -379,6 +384,148 @@ void ClientGuiTest::signInChatAndSeeTheReply()
     client.reconnectNow();
     QTRY_COMPARE_WITH_TIMEOUT(client.connectionState(), ChatClient::Online, 60000);
     QTRY_VERIFY(!banner->isVisible());
+
+    engine.clearComponentCache();
+    m_window = nullptr;
+}
+
+namespace {
+
+// A small landscape: sky, sun and hills (something a person would send).
+QImage landscape(int width, int height)
+{
+    QImage image(width, height, QImage::Format_RGB32);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    QLinearGradient sky(0, 0, 0, height);
+    sky.setColorAt(0, QColor(0x2b, 0x5f, 0xa8));
+    sky.setColorAt(0.7, QColor(0xf6, 0xb2, 0x6b));
+    p.fillRect(image.rect(), sky);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0xff, 0xe0, 0x8a));
+    p.drawEllipse(QPointF(width * 0.68, height * 0.55), height * 0.14, height * 0.14);
+    QPainterPath hills;
+    hills.moveTo(0, height * 0.75);
+    hills.cubicTo(width * 0.3, height * 0.55, width * 0.5, height * 0.9, width, height * 0.7);
+    hills.lineTo(width, height);
+    hills.lineTo(0, height);
+    p.setBrush(QColor(0x2f, 0x6b, 0x3a));
+    p.drawPath(hills);
+    p.end();
+    return image;
+}
+
+} // namespace
+
+void ClientGuiTest::pasteAnImageAndSeeThePreview()
+{
+    TestServer server;
+    QVERIFY2(server.start(u"sqlite"_s), qPrintable(server.errorString()));
+    const Account alice = server.registerUser(u"alice"_s);
+    TestUser bob{server.registerUser(u"bob"_s), {}, {}};
+    QTemporaryDir data;
+    signIn(bob, server, data.path());
+    if (QTest::currentTestFailed())
+        return;
+    bob.open(alice.id);
+    QVERIFY(bob->sendMessage(u"Send me the photo from yesterday?"_s));
+
+    ChatClient client(options(server, data.path(), u"alice"_s));
+    QQmlApplicationEngine engine;
+    m_window = loadUi(engine, &client);
+    QVERIFY(m_window);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_window->requestActivate();
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    client.signIn(server.url().toString(), alice.email, alice.password);
+    QTRY_COMPARE_WITH_TIMEOUT(client.connectionState(), ChatClient::Online, waitMs);
+    QQuickItem *list = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (list = find(u"conversationList"_s)) && list->property("count").toInt() == 1, waitMs);
+    QQuickItem *bobRow = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(bobRow = findByProperty(list, "peerName", u"bob"_s), waitMs);
+    click(bobRow);
+    QTRY_COMPARE_WITH_TIMEOUT(client.currentPeerId(), bob.account.id, waitMs);
+
+    // Ctrl+V in the composer with an image on the clipboard sends the image.
+    QQuickItem *composer = find(u"composer"_s);
+    QVERIFY(composer);
+    composer->forceActiveFocus();
+    QTRY_VERIFY(composer->hasActiveFocus());
+    QGuiApplication::clipboard()->setImage(landscape(1200, 800));
+    QTRY_VERIFY(client.clipboardHasImage());
+    QTest::keySequence(m_window, QKeySequence::Paste);
+    QCOMPARE(composer->property("text").toString(), QString()); // not pasted as text
+    MessageListModel *view = client.messages();
+    QVERIFY(view);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::IsImageRole).toBool(), true,
+                              waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::MessageIdRole).toLongLong() > 0,
+                             waitMs);
+    QCOMPARE(roleAt(view, 0, MessageListModel::ImageWidthRole).toInt(), 1200);
+
+    // Bob sees it, and answers with a picture and a file of his own.
+    MessageListModel *bobView = bob->messages();
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(bobView, 0, MessageListModel::IsImageRole).toBool(), true,
+                              waitMs);
+    QTemporaryDir files;
+    const QString notes = QDir(files.path()).filePath(u"trip-notes.pdf"_s);
+    {
+        QFile f(notes);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(180 * 1024, 'x'));
+    }
+    const QString photo = QDir(files.path()).filePath(u"lake.jpg"_s);
+    QImage lake = landscape(900, 1200).mirrored(true, false);
+    QVERIFY(lake.save(photo, "JPEG", 85));
+    QVERIFY(bob->sendFileTo(alice.id, photo));
+    QTRY_VERIFY_WITH_TIMEOUT(roleAt(bobView, 0, MessageListModel::MessageIdRole).toLongLong() > 0,
+                             waitMs);
+    QVERIFY(bob->sendFileTo(alice.id, notes));
+    QTRY_COMPARE_WITH_TIMEOUT(view->rowCount(), 4, waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::FileNameRole).toString()
+                                     == u"trip-notes.pdf"_s,
+                             waitMs);
+
+    // The previews show (the thumbnails decoded), and the file card.
+    QQuickItem *messageList = find(u"messageList"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(findVisual(messageList,
+                                        [](QQuickItem *item) {
+                                            return item->objectName() == u"imageThumbnail"
+                                                    && item->isVisible()
+                                                    && item->property("status").toInt() == 1
+                                                    && item->width() > 50;
+                                        }),
+                             waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(findByProperty(messageList, "text", u"trip-notes.pdf"_s), waitMs);
+    // Both thumbnails.
+    int thumbnails = 0;
+    std::function<void(QQuickItem *)> count = [&](QQuickItem *item) {
+        for (QQuickItem *child : item->childItems()) {
+            if (child->objectName() == u"imageThumbnail" && child->isVisible()
+                && child->property("status").toInt() == 1)
+                ++thumbnails;
+            count(child);
+        }
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((thumbnails = 0, count(messageList), thumbnails == 2), waitMs);
+    screenshot(u"client-image-message"_s);
+
+    // A click on Bob's picture downloads the full image and shows it.
+    QQuickItem *thumb = findVisual(messageList, [](QQuickItem *item) {
+        return item->objectName() == u"imageThumbnail" && item->isVisible()
+                && item->height() > item->width(); // the portrait one: Bob's lake
+    });
+    QVERIFY(thumb);
+    click(thumb);
+    QQuickItem *full = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((full = find(u"fullImage"_s)) && full->isVisible()
+                                     && full->property("status").toInt() == 1,
+                             waitMs);
+    screenshot(u"client-image-viewer"_s);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_VERIFY(!full->isVisible());
 
     engine.clearComponentCache();
     m_window = nullptr;

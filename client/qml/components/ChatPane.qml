@@ -162,23 +162,28 @@ Rectangle {
         objectName: "imageViewer"
         parent: Overlay.overlay
         anchors.centerIn: parent
-        width: Math.min(parent ? parent.width - Theme.unit * 4 : 0, Math.max(Theme.unit * 10, full.implicitWidth))
-        height: Math.min(parent ? parent.height - Theme.unit * 4 : 0, Math.max(Theme.unit * 8, full.implicitHeight))
+        width: parent ? parent.width - Theme.unit * 3 : 0
+        height: parent ? parent.height - Theme.unit * 3 : 0
         modal: true
         padding: 0
         closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutside
 
         Image {
             id: full
+        focus: true
 
             objectName: "fullImage"
+        background: Item {}
+        Overlay.modal: Rectangle {
+            color: Qt.rgba(0, 0, 0, 0.8)
+        }
             anchors.fill: parent
             source: imageViewer.source
             fillMode: Image.PreserveAspectFit
             asynchronous: true
             // Decoded no bigger than the window needs.
-            sourceSize.width: imageViewer.parent ? imageViewer.parent.width : 0
-            sourceSize.height: imageViewer.parent ? imageViewer.parent.height : 0
+            sourceSize.width: imageViewer.width
+            sourceSize.height: imageViewer.height
             BusyIndicator {
                 anchors.centerIn: parent
                 running: full.status === Image.Loading

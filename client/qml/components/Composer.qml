@@ -61,15 +61,36 @@ Rectangle {
         ToolButton {
             objectName: "attachButton"
             Layout.alignment: Qt.AlignBottom
-            icon.source: "qrc:/qt/qml/FastChat/icons/attach.svg"
-            icon.color: Theme.subtleText
-            display: AbstractButton.IconOnly
             text: qsTr("Send a file")
+            implicitWidth: Theme.unit * 2
+            implicitHeight: Theme.unit * 2
             ToolTip.text: qsTr("Send a file or an image")
             ToolTip.visible: hovered
             ToolTip.delay: 600
             Accessible.name: text
             onClicked: composer.chooseFiles()
+
+            // A paperclip, drawn (the SVG image plugin is not everywhere).
+            contentItem: Canvas {
+                id: clip
+
+                readonly property color ink: Theme.subtleText
+
+                onInkChanged: clip.requestPaint()
+                onPaint: {
+                    const ctx = clip.getContext("2d")
+                    ctx.reset()
+                    const side = Math.min(clip.width, clip.height)
+                    ctx.translate((clip.width - side) / 2, (clip.height - side) / 2)
+                    ctx.scale(side / 24, side / 24)
+                    ctx.strokeStyle = clip.ink
+                    ctx.lineWidth = 1.8
+                    ctx.lineCap = "round"
+                    ctx.lineJoin = "round"
+                    ctx.path = "M21.4 11.1l-8.9 8.9a5.5 5.5 0 0 1-7.8-7.8l8.9-8.9a3.7 3.7 0 0 1 5.2 5.2l-8.9 8.9a1.8 1.8 0 0 1-2.6-2.6l8.2-8.2"
+                    ctx.stroke()
+                }
+            }
         }
 
         ScrollView {

@@ -99,8 +99,9 @@ Item {
                 visible: !delegate.hasAttachment
                 x: Theme.padding
                 y: Math.round(Theme.padding * 0.7)
-                width: bubble.width - Theme.padding * 2 - (bubble.metaOnOwnLine ? 0 : bubble.metaWidth)
-                text: delegate.content
+                width: delegate.hasAttachment
+                       ? 0 : bubble.width - Theme.padding * 2 - (bubble.metaOnOwnLine ? 0 : bubble.metaWidth)
+                text: delegate.hasAttachment ? "" : delegate.content
                 textFormat: TextEdit.PlainText
                 wrapMode: TextEdit.Wrap
                 readOnly: true
