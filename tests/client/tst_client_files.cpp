@@ -2,7 +2,8 @@
 // Files and images between two ChatClient instances through a real fastchat-server, on
 // SQLite and on PostgreSQL: what Alice sends (an image and files of 0 B, 1 B and 5 MiB)
 // reaches Bob's model as an attachment with its thumbnail, and his download has the same
-// SHA-256; an upload cut off by the server going away goes on from the server's offset;
+// SHA-256; an upload cut off by the server going away goes on from the server's offset,
+// and so does a download (with a Range); a download whose bytes do not match fails;
 // a cancelled upload is gone from the model and from the server. Seed messages of type
 // image without a file stay text.
 #include "ClientHarness.h"
@@ -117,6 +118,8 @@ private Q_SLOTS:
     void imageAndFilesReachThePeerIntact();
     void interruptedUploadResumesFromTheServersOffset_data() { addDriverRows(); }
     void interruptedUploadResumesFromTheServersOffset();
+    void interruptedDownloadGoesOnWithARange_data() { addDriverRows(); }
+    void interruptedDownloadGoesOnWithARange();
     void cancelRemovesTheUpload_data() { addDriverRows(); }
     void cancelRemovesTheUpload();
 
@@ -307,6 +310,20 @@ void ClientFilesTest::imageAndFilesReachThePeerIntact()
         QCOMPARE(sha256Of(saved), sha256Of(path));
     }
 
+    // Bytes that are not what the attachment promised never reach their place.
+    {
+        const int row = rowOfFileName(bobView, u"one.bin"_s);
+        auto wrong = bobView->attachmentOfFile(
+                roleAt(bobView, row, MessageListModel::FileIdRole).toString());
+        QVERIFY(wrong);
+        wrong->sha256 = QString(64, u'0');
+        const QString target = QDir(downloads.path()).filePath(u"wrong.bin"_s);
+        QPointer<DownloadJob> job = bob->transfers()->download(*wrong, target);
+        QTRY_VERIFY_WITH_TIMEOUT(job && job->state() == TransferState::Failed, waitMs);
+        QVERIFY2(job->errorString().contains(u"damaged"_s), qPrintable(job->errorString()));
+        QVERIFY(!QFile::exists(target));
+    }
+
     // The full image for the viewer: downloaded into the cache, named by its SHA-256.
     QSignalSpy ready(bob.client.get(), &ChatClient::imageReady);
     bob->openImage(roleAt(bobView, imageRow, MessageListModel::FileIdRole).toString());
@@ -394,6 +411,57 @@ void ClientFilesTest::interruptedUploadResumesFromTheServersOffset()
                                    QDir(downloads.path()).filePath(u"resumed.dat"_s));
     QVERIFY(!saved.isEmpty());
     QCOMPARE(sha256Of(saved), sha256Of(path));
+}
+
+void ClientFilesTest::interruptedDownloadGoesOnWithARange()
+{
+    TestServer server;
+    TestUser alice, bob;
+    const QString problem = setUp(server, alice, bob);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTemporaryDir dir;
+    // Larger than what the socket buffers on both sides hold, so that the server's going
+    // away cuts the download short.
+    const qint64 size = 24 * MiB + 7;
+    const QString path = makeFile(QDir(dir.path()), u"large.dat"_s, size);
+    alice.open(bob.account.id);
+    sendAndWait(alice, bob, path);
+    if (QTest::currentTestFailed())
+        return;
+
+    MessageListModel *bobView = bob.open(alice.account.id);
+    int row = -1;
+    QTRY_VERIFY_WITH_TIMEOUT((row = rowOfFileName(bobView, u"large.dat"_s)) >= 0, waitMs);
+    const auto attachment = bobView->attachmentOfFile(
+            roleAt(bobView, row, MessageListModel::FileIdRole).toString());
+    QVERIFY(attachment);
+    QTemporaryDir downloads;
+    const QString target = QDir(downloads.path()).filePath(u"large.dat"_s);
+    DownloadJob *job = bob->transfers()->download(*attachment, target);
+    bool stopped = false;
+    connect(job, &FileTransfer::changed, this, [&] {
+        if (!stopped && job->bytesDone() >= MiB && job->state() == TransferState::Running) {
+            stopped = true;
+            server.stop();
+        }
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(stopped, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(int(job->state()), int(TransferState::Waiting), waitMs);
+    const qint64 partial = job->bytesDone();
+    QVERIFY2(partial > 0 && partial < size, qPrintable(QString::number(partial)));
+    QVERIFY(!QFile::exists(target)); // nothing in place before it is whole and checked
+    QCOMPARE(roleAt(bobView, row, MessageListModel::TransferStateRole).toInt(),
+             int(TransferState::Waiting));
+
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    bob->retryTransfer(job->id()); // now, not after the backoff
+    QTRY_VERIFY_WITH_TIMEOUT(!job->isActive(), 60000);
+    QVERIFY2(job->state() == TransferState::Done, qPrintable(job->errorString()));
+    // It asked for the rest only.
+    QVERIFY2(job->lastRequestFrom() >= partial,
+             qPrintable(u"%1 < %2"_s.arg(job->lastRequestFrom()).arg(partial)));
+    QCOMPARE(QFileInfo(target).size(), size);
+    QCOMPARE(sha256Of(target), sha256Of(path));
 }
 
 void ClientFilesTest::cancelRemovesTheUpload()
