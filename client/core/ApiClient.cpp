@@ -353,6 +353,61 @@ void ApiClient::history(qint64 peerId, qint64 beforeId, int limit, QObject *cont
          });
 }
 
+// ---- end-to-end encryption keys ------------------------------------------------------------
+
+namespace {
+
+ApiResult<int> parseKeyCount(const QJsonValue &body, const ApiError &error)
+{
+    ApiResult<int> result;
+    if (!error.ok()) {
+        result.error = error;
+        return result;
+    }
+    const QJsonValue count = body.toObject().value(u"one_time_prekeys"_s);
+    if (!count.isDouble()) {
+        result.error = {ApiError::Kind::BadAnswer, 0,
+                        u"The server's answer about keys could not be read."_s};
+        return result;
+    }
+    result.value = count.toInt();
+    return result;
+}
+
+} // namespace
+
+void ApiClient::publishKeys(const QJsonObject &upload, QObject *context, Callback<int> done)
+{
+    send({"PUT", u"/keys"_s, {}, upload, Auth::Bearer}, context,
+         [done](const QJsonValue &body, const ApiError &error) {
+             done(parseKeyCount(body, error));
+         });
+}
+
+void ApiClient::keyCount(QObject *context, Callback<int> done)
+{
+    send({"GET", u"/keys"_s, {}, std::nullopt, Auth::Bearer}, context,
+         [done](const QJsonValue &body, const ApiError &error) {
+             done(parseKeyCount(body, error));
+         });
+}
+
+void ApiClient::fetchBundle(qint64 userId, QObject *context, Callback<QJsonObject> done)
+{
+    send({"POST", u"/users/%1/bundle"_s.arg(userId), {}, QJsonObject{}, Auth::Bearer}, context,
+         [done](const QJsonValue &body, const ApiError &error) {
+             ApiResult<QJsonObject> result;
+             if (!error.ok())
+                 result.error = error;
+             else if (!body.isObject())
+                 result.error = {ApiError::Kind::BadAnswer, 0,
+                                 u"The server's key bundle could not be read."_s};
+             else
+                 result.value = body.toObject();
+             done(result);
+         });
+}
+
 // ---- files -------------------------------------------------------------------------------
 
 void ApiClient::createUpload(const NewUpload &upload, QObject *context, Callback<FileUpload> done)

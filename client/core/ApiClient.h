@@ -106,6 +106,13 @@ public:
     void history(qint64 peerId, qint64 beforeId, int limit, QObject *context,
                  Callback<QList<Message>> done);
 
+    // End-to-end encryption keys (docs/protocol.md, Keys). PUT /keys publishes a
+    // PreKeyUpload and GET /keys reports the stock: both give the one-time prekeys left.
+    void publishKeys(const QJsonObject &upload, QObject *context, Callback<int> done);
+    void keyCount(QObject *context, Callback<int> done);
+    // POST /users/{id}/bundle: the PreKeyBundle JSON; status 404 when the user has no keys.
+    void fetchBundle(qint64 userId, QObject *context, Callback<QJsonObject> done);
+
     // Files (docs/protocol.md, Files). Requests about files are aborted when their context
     // goes away, so that a transfer cancels its request by deleting the context.
     void createUpload(const NewUpload &upload, QObject *context, Callback<FileUpload> done);

@@ -55,6 +55,7 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     , m_api(new ApiClient(this))
     , m_keys(new KeyStore(this))
     , m_session(new Session(m_api, m_keys, this))
+    , m_e2ee(new E2ee(m_api, m_keys, this))
     , m_socket(new SocketClient(m_session, this))
     , m_typing(new TypingNotifier(
               [this](qint64 peer, bool typing) { m_socket->sendTyping(peer, typing); }, this))
@@ -69,6 +70,15 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
     , m_transfers(new TransferListModel(m_api, this))
 {
     m_models->setTransfers(m_transfers);
+    // End-to-end encryption: envelopes out through the outbox, texts in before the models.
+    m_outbox->setSealer([this](const NewMessage &message) { return m_e2ee->seal(message); },
+                        [this](const QString &clientId, const QString &error) {
+                            onSendFailed(clientId, u"e2ee"_s, error);
+                        });
+    m_models->setOpener([this](const Message &message) { return m_e2ee->open(message); });
+    connect(m_e2ee, &E2ee::peerReady, this, [this](qint64 peerId) { m_outbox->flush(peerId); });
+    connect(this, &ChatClient::currentPeerChanged, this,
+            [this] { m_e2ee->setCurrentPeer(m_current, currentPeerName()); });
     connect(m_transfers, &TransferListModel::transferChanged, m_models,
             &MessageModels::refreshTransfer);
     connect(m_visible, &ConversationFilterModel::rowsShifted, this,
@@ -318,7 +328,11 @@ void ChatClient::signOut()
     m_api->logout(this, [](ApiResult<bool>) {});
     const QString file = m_cache->filePath();
     const QString files = filesDir();
+    const QString e2eeKey = e2eeKeychainKey(m_me.id);
     leaveSignedIn({}, true);
+    // The local database goes, so the identity that its sessions belong to goes too.
+    if (m_options.useKeychain)
+        m_e2ee->forget(e2eeKey);
     if (!files.isEmpty())
         QDir(files).removeRecursively(); // cached images and partial downloads
     if (!file.isEmpty()) {
@@ -328,7 +342,23 @@ void ChatClient::signOut()
     }
 }
 
+QString ChatClient::e2eeKeychainKey(qint64 userId) const
+{
+    return keychainKey() + u"#e2ee/"_s + QString::number(userId);
+}
+
 void ChatClient::enterSignedIn(const User &me)
+{
+    // The identity key and the local database's key come from the keychain first.
+    const quint64 generation = ++m_generation;
+    m_e2ee->loadSecrets(e2eeKeychainKey(me.id), m_options.useKeychain, this,
+                        [this, me, generation] {
+                            if (generation == m_generation)
+                                openSignedIn(me);
+                        });
+}
+
+void ChatClient::openSignedIn(const User &me)
 {
     ++m_generation;
     m_me = me;
@@ -338,8 +368,10 @@ void ChatClient::enterSignedIn(const User &me)
     m_profile.save(m_serverUrl, m_me);
 
     QString error;
+    m_cache->setSecretBox(m_e2ee->box());
     if (!m_cache->open(m_profile.cacheFile(m_serverUrl, me.id), &error))
         qCWarning(lcCache) << "working without a cache:" << error;
+    m_e2ee->attach(m_cache.get(), me.id);
     m_transfers->setStorageDir(filesDir());
     m_users->load(m_cache->users());
     m_drafts = m_cache->drafts();
@@ -391,6 +423,7 @@ void ChatClient::leaveSignedIn(const QString &notice, bool forget)
     m_outbox->clear();
     m_transfers->abortAll();
     m_transfers->setStorageDir({});
+    m_e2ee->detach();
     m_cache->close();
     m_me = {};
     if (forget)
@@ -441,7 +474,9 @@ void ChatClient::syncConversations()
         m_syncFailures = 0;
         m_syncError.clear();
         qint64 newest = 0;
-        for (const Conversation &c : *result.value) {
+        for (Conversation &c : *result.value) {
+            if (c.lastMessage)
+                c.lastMessage = m_e2ee->open(*c.lastMessage);
             if (c.peer)
                 m_users->remember(*c.peer);
             newest = std::max(newest, c.lastMessageId);
@@ -475,8 +510,10 @@ void ChatClient::persistConversation(qint64 peerId)
         m_cache->saveConversation(*c);
 }
 
-void ChatClient::onMessage(const Message &message)
+void ChatClient::onMessage(const Message &received)
 {
+    // An envelope is opened here, before any model or the cache sees it.
+    const Message message = m_e2ee->open(received);
     const bool incoming = message.senderId != m_me.id;
     const qint64 peerId = incoming ? message.senderId : message.receiverId;
     const User peer = userFor(peerId);
@@ -504,6 +541,7 @@ void ChatClient::onAck(const Ack &ack)
     if (!entry)
         return; // the stored copy came first and settled it
     const qint64 peerId = entry->message.receiverId;
+    m_e2ee->noteAcknowledged(ack.clientId, ack.id);
     if (MessageListModel *model = m_models->find(peerId))
         model->applyAck(ack);
     Message stored = Outbox::echo(*entry, m_me.id);

@@ -13,6 +13,7 @@
 #include "MessageStatus.h"
 #include "Profile.h"
 #include "UserSearchModel.h"
+#include "e2ee/E2ee.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -91,6 +92,7 @@ class ChatClient : public QObject
     Q_PROPERTY(QString currentPeerStatus READ currentPeerStatus NOTIFY currentPeerStatusChanged)
     Q_PROPERTY(bool windowActive READ windowActive WRITE setWindowActive NOTIFY windowActiveChanged)
     Q_PROPERTY(fastchat::client::TransferListModel *transfers READ transfers CONSTANT)
+    Q_PROPERTY(fastchat::client::E2ee *e2ee READ e2ee CONSTANT)
 
 public:
     enum ConnectionState {
@@ -198,10 +200,13 @@ public:
     Session *session() const { return m_session; }
     SocketClient *socket() const { return m_socket; }
     KeyStore *keyStore() const { return m_keys; }
+    E2ee *e2ee() const { return m_e2ee; }
     LocalCache *cache() const { return m_cache.get(); }
     // The model of the conversation with peerId, made (and filled) when needed.
     MessageListModel *messagesWith(qint64 peerId);
     QString keychainKey() const;
+    // The keychain entry with the identity key seed and the local database's key.
+    QString e2eeKeychainKey(qint64 userId) const;
 
 Q_SIGNALS:
     void serverUrlChanged();
@@ -235,6 +240,7 @@ private:
     void setError(const QString &error);
     void setNotice(const QString &notice);
     void enterSignedIn(const User &me);
+    void openSignedIn(const User &me);
     void leaveSignedIn(const QString &notice, bool forget);
     void bringUp();
     void syncConversations();
@@ -257,6 +263,7 @@ private:
     ApiClient *m_api;
     KeyStore *m_keys;
     Session *m_session;
+    E2ee *m_e2ee;
     SocketClient *m_socket;
     TypingNotifier *m_typing;
     std::unique_ptr<LocalCache> m_cache;

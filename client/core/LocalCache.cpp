@@ -2,6 +2,7 @@
 #include "LocalCache.h"
 
 #include "Logging.h"
+#include "e2ee/SecretBox.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -20,17 +21,58 @@ namespace {
 
 constexpr int schemaVersion = 2;
 
-QString toText(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-QJsonObject fromText(const QString &text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).object();
-}
+constexpr auto sealCheckText = "fastchat local cache";
 
 } // namespace
+
+void LocalCache::setSecretBox(std::shared_ptr<const e2ee::SecretBox> box)
+{
+    m_box = std::move(box);
+}
+
+QString LocalCache::seal(const QString &table, const QString &text) const
+{
+    if (!m_box)
+        return text;
+    return m_box->seal(text.toUtf8(), table.toUtf8());
+}
+
+std::optional<QString> LocalCache::unseal(const QString &table, const QString &text) const
+{
+    if (!m_box)
+        return text;
+    const auto plain = m_box->open(text, table.toUtf8());
+    if (!plain)
+        return std::nullopt;
+    return QString::fromUtf8(*plain);
+}
+
+QString LocalCache::toText(const QString &table, const QJsonObject &object) const
+{
+    return seal(table, QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+}
+
+QJsonObject LocalCache::fromText(const QString &table, const QString &text) const
+{
+    const auto plain = unseal(table, text);
+    if (!plain) {
+        qCWarning(lcCache) << "a row of" << table << "does not open with this database key";
+        return {};
+    }
+    return QJsonDocument::fromJson(plain->toUtf8()).object();
+}
+
+bool LocalCache::sealMatches() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.exec(u"SELECT value FROM meta WHERE key = 'seal'"_s))
+        return false;
+    const QString stored = q.next() ? q.value(0).toString() : QString();
+    if (!m_box)
+        return stored.isEmpty() || stored == u"none"_s;
+    const auto plain = m_box->open(stored, "meta:seal");
+    return plain && *plain == sealCheckText;
+}
 
 LocalCache::LocalCache() = default;
 
@@ -61,13 +103,17 @@ bool LocalCache::open(const QString &filePath, QString *error)
     m_filePath = filePath;
     exec(u"PRAGMA journal_mode=WAL"_s);
     exec(u"PRAGMA synchronous=NORMAL"_s);
+    // Deleted rows are overwritten, not left in free pages of the file.
+    exec(u"PRAGMA secure_delete=ON"_s);
     QSqlQuery version(QSqlDatabase::database(m_connection));
     version.exec(u"PRAGMA user_version"_s);
     const int current = version.next() ? version.value(0).toInt() : 0;
-    if (current != schemaVersion) {
-        // A cache is only a copy: an unknown layout is dropped and rebuilt.
+    version.finish(); // an open statement would lock the tables dropped below
+    if (current != schemaVersion || !sealMatches()) {
+        // A cache is only a copy: an unknown layout, or rows sealed with another database key
+        // (or none), are dropped and rebuilt.
         for (const auto &table :
-             {u"conversations"_s, u"messages"_s, u"users"_s, u"outbox"_s, u"meta"_s})
+             {u"conversations"_s, u"messages"_s, u"users"_s, u"outbox"_s, u"drafts"_s, u"meta"_s})
             exec(u"DROP TABLE IF EXISTS "_s + table);
         const bool ok
                 = exec(u"CREATE TABLE conversations (peer_id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
@@ -79,6 +125,9 @@ bool LocalCache::open(const QString &filePath, QString *error)
                         " created_at INTEGER NOT NULL, failed INTEGER NOT NULL, error TEXT)"_s)
                 && exec(u"CREATE TABLE drafts (peer_id INTEGER PRIMARY KEY, body TEXT NOT NULL)"_s)
                 && exec(u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"_s)
+                && exec(u"INSERT INTO meta (key, value) VALUES ('seal', ?)"_s,
+                        {m_box ? m_box->seal(QByteArrayView(sealCheckText), "meta:seal")
+                               : u"none"_s})
                 && exec(u"PRAGMA user_version = %1"_s.arg(schemaVersion));
         if (!ok) {
             if (error)
@@ -127,7 +176,7 @@ QList<Conversation> LocalCache::conversations() const
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.exec(u"SELECT body FROM conversations"_s);
     while (q.next()) {
-        auto c = Conversation::fromJson(fromText(q.value(0).toString()));
+        auto c = Conversation::fromJson(fromText(u"conversations"_s, q.value(0).toString()));
         if (c)
             list.append(c.value());
     }
@@ -139,7 +188,7 @@ void LocalCache::saveConversation(const Conversation &conversation)
     if (!conversation.peer)
         return;
     exec(u"INSERT OR REPLACE INTO conversations (peer_id, body) VALUES (?, ?)"_s,
-         {conversation.peer->id, toText(conversation.toJson())});
+         {conversation.peer->id, toText(u"conversations"_s, conversation.toJson())});
 }
 
 void LocalCache::replaceConversations(const QList<Conversation> &conversations)
@@ -165,7 +214,7 @@ QList<Message> LocalCache::recentMessages(qint64 peerId, int limit) const
     q.addBindValue(limit);
     q.exec();
     while (q.next()) {
-        auto m = Message::fromJson(fromText(q.value(0).toString()));
+        auto m = Message::fromJson(fromText(u"messages"_s, q.value(0).toString()));
         if (m)
             list.prepend(m.value());
     }
@@ -180,7 +229,7 @@ void LocalCache::saveMessages(qint64 peerId, const QList<Message> &messages)
     db.transaction();
     for (const Message &m : messages)
         exec(u"INSERT OR REPLACE INTO messages (id, peer_id, body) VALUES (?, ?, ?)"_s,
-             {m.id, peerId, toText(m.toJson())});
+             {m.id, peerId, toText(u"messages"_s, m.toJson())});
     trim(peerId);
     db.commit();
 }
@@ -200,7 +249,7 @@ QHash<qint64, User> LocalCache::users() const
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.exec(u"SELECT body FROM users"_s);
     while (q.next()) {
-        auto u = User::fromJson(fromText(q.value(0).toString()));
+        auto u = User::fromJson(fromText(u"users"_s, q.value(0).toString()));
         if (u)
             users.insert(u->id, u.value());
     }
@@ -210,7 +259,7 @@ QHash<qint64, User> LocalCache::users() const
 void LocalCache::saveUser(const User &user)
 {
     exec(u"INSERT OR REPLACE INTO users (id, body) VALUES (?, ?)"_s,
-         {user.id, toText(user.toJson())});
+         {user.id, toText(u"users"_s, user.toJson())});
 }
 
 QList<LocalCache::OutboxEntry> LocalCache::outbox() const
@@ -221,7 +270,7 @@ QList<LocalCache::OutboxEntry> LocalCache::outbox() const
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.exec(u"SELECT body, created_at, failed, error FROM outbox ORDER BY seq"_s);
     while (q.next()) {
-        auto m = NewMessage::fromJson(fromText(q.value(0).toString()));
+        auto m = NewMessage::fromJson(fromText(u"outbox"_s, q.value(0).toString()));
         if (!m)
             continue;
         list.append({m.value(), QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(), Qt::UTC),
@@ -236,7 +285,7 @@ void LocalCache::saveOutboxEntry(const OutboxEntry &entry)
     exec(u"INSERT INTO outbox (client_id, seq, body, created_at, failed, error)"
          " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?)"
          " ON CONFLICT (client_id) DO UPDATE SET failed = excluded.failed, error = excluded.error"_s,
-         {entry.message.clientId, toText(entry.message.toJson()),
+         {entry.message.clientId, toText(u"outbox"_s, entry.message.toJson()),
           entry.createdAt.toMSecsSinceEpoch(), entry.failed ? 1 : 0, entry.error});
 }
 
@@ -252,8 +301,10 @@ QHash<qint64, QString> LocalCache::drafts() const
         return drafts;
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.exec(u"SELECT peer_id, body FROM drafts"_s);
-    while (q.next())
-        drafts.insert(q.value(0).toLongLong(), q.value(1).toString());
+    while (q.next()) {
+        if (const auto text = unseal(u"drafts"_s, q.value(1).toString()))
+            drafts.insert(q.value(0).toLongLong(), *text);
+    }
     return drafts;
 }
 
@@ -262,7 +313,8 @@ void LocalCache::saveDraft(qint64 peerId, const QString &text)
     if (text.isEmpty())
         exec(u"DELETE FROM drafts WHERE peer_id = ?"_s, {peerId});
     else
-        exec(u"INSERT OR REPLACE INTO drafts (peer_id, body) VALUES (?, ?)"_s, {peerId, text});
+        exec(u"INSERT OR REPLACE INTO drafts (peer_id, body) VALUES (?, ?)"_s,
+             {peerId, seal(u"drafts"_s, text)});
 }
 
 qint64 LocalCache::lastMessageId() const

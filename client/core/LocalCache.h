@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -16,7 +17,14 @@
 #include <fastchat/NewMessage.h>
 #include <fastchat/User.h>
 
+#include <memory>
+#include <optional>
+
 namespace fastchat::client {
+
+namespace e2ee {
+class SecretBox;
+}
 
 class LocalCache
 {
@@ -36,6 +44,13 @@ public:
     ~LocalCache();
     LocalCache(const LocalCache &) = delete;
     LocalCache &operator=(const LocalCache &) = delete;
+
+    // With a box (the database key from the keychain, set before open()), every row that
+    // holds message text, names or drafts is sealed (e2ee/SecretBox.h); a file sealed with
+    // another key, or not sealed, is dropped and rebuilt (it is only a copy).
+    void setSecretBox(std::shared_ptr<const e2ee::SecretBox> box);
+    // The Qt SQL connection, for the end-to-end encryption store's tables in the same file.
+    QString connectionName() const { return m_connection; }
 
     // Opens (creating when needed) the file; returns false with a reason.
     bool open(const QString &filePath, QString *error = nullptr);
@@ -68,10 +83,16 @@ public:
 
 private:
     bool exec(const QString &sql, const QVariantList &values = {}) const;
+    QString seal(const QString &table, const QString &text) const;
+    std::optional<QString> unseal(const QString &table, const QString &text) const;
+    QString toText(const QString &table, const QJsonObject &object) const;
+    QJsonObject fromText(const QString &table, const QString &text) const;
+    bool sealMatches() const;
     void trim(qint64 peerId);
 
     QString m_connection;
     QString m_filePath;
+    std::shared_ptr<const e2ee::SecretBox> m_box;
 };
 
 } // namespace fastchat::client

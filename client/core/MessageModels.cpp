@@ -11,6 +11,14 @@
 
 namespace fastchat::client {
 
+void MessageModels::openAll(std::optional<QList<Message>> &messages) const
+{
+    if (!messages || !m_open)
+        return;
+    for (Message &m : *messages)
+        m = m_open(m);
+}
+
 MessageModels::MessageModels(ApiClient *api, LocalCache *cache, Outbox *outbox, QObject *parent)
     : QObject(parent)
     , m_api(api)
@@ -50,6 +58,7 @@ MessageListModel *MessageModels::get(qint64 peerId)
                                [this, peerId, done, generation](ApiResult<QList<Message>> page) {
                                    if (generation != m_generation)
                                        return;
+                                   openAll(page.value);
                                    if (page.ok())
                                        m_cache->saveMessages(peerId, *page.value);
                                    done(page.ok(), page.value.value_or(QList<Message>()),
@@ -73,6 +82,7 @@ MessageListModel *MessageModels::get(qint64 peerId)
                    [this, guard, peerId, generation](ApiResult<QList<Message>> page) {
                        if (!guard || generation != m_generation)
                            return;
+                       openAll(page.value);
                        if (!page.ok()) {
                            qCInfo(lcModels) << "cannot load the history with" << peerId
                                             << page.error.message;

@@ -8,6 +8,11 @@
 #include <QHash>
 #include <QObject>
 
+#include <fastchat/Message.h>
+
+#include <functional>
+#include <optional>
+
 namespace fastchat::client {
 
 class ApiClient;
@@ -31,16 +36,22 @@ public:
     // The models read their rows' transfers here.
     void setTransfers(const TransferListModel *transfers) { m_transfers = transfers; }
     void refreshTransfer(const QString &clientId, const QString &fileId);
+    // Every page from the server passes through this first (end-to-end encryption: an
+    // envelope comes back with its text).
+    void setOpener(std::function<Message(const Message &)> opener) { m_open = std::move(opener); }
 
 Q_SIGNALS:
     // The server's newest page is in (a view of it may now mark messages read).
     void latestLoaded(qint64 peerId);
 
 private:
+    void openAll(std::optional<QList<Message>> &messages) const;
+
     ApiClient *m_api;
     LocalCache *m_cache;
     Outbox *m_outbox;
     const TransferListModel *m_transfers = nullptr;
+    std::function<Message(const Message &)> m_open;
     qint64 m_me = 0;
     QHash<qint64, MessageListModel *> m_models;
     quint64 m_generation = 0; // answers for a previous user are dropped

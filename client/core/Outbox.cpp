@@ -2,7 +2,10 @@
 #include "Outbox.h"
 
 #include "SocketClient.h"
+#include "e2ee/E2ee.h"
 
+#include <QPointer>
+#include <QTimer>
 #include <QUuid>
 
 #include <algorithm>
@@ -14,13 +17,60 @@ Outbox::Outbox(SocketClient *socket, LocalCache *cache)
     , m_cache(cache)
 {}
 
+void Outbox::setSealer(Sealer sealer, std::function<void(const QString &, const QString &)> refused)
+{
+    m_sealer = std::move(sealer);
+    m_refused = std::move(refused);
+}
+
+void Outbox::transmit(const Entry &entry)
+{
+    const QString clientId = entry.message.clientId;
+    if (!m_sealer) {
+        m_socket->sendChatMessage(entry.message);
+        return;
+    }
+    const SealedMessage sealed = m_sealer(entry.message);
+    switch (sealed.kind) {
+    case SealedMessage::Send:
+        m_waiting.remove(clientId);
+        m_socket->sendChatMessage(sealed.message);
+        break;
+    case SealedMessage::Wait:
+        m_waiting.insert(clientId);
+        break;
+    case SealedMessage::Refuse:
+        m_waiting.remove(clientId);
+        fail(clientId, sealed.error);
+        if (m_refused) {
+            // Later: add() returns first, so that its echo is on screen to be marked.
+            QPointer<SocketClient> guard(m_socket);
+            QTimer::singleShot(0, m_socket,
+                               [guard, refused = m_refused, clientId, error = sealed.error] {
+                                   if (guard)
+                                       refused(clientId, error);
+                               });
+        }
+        break;
+    }
+}
+
+void Outbox::flush(qint64 peerId)
+{
+    const QList<Entry> pending = pendingFor(peerId);
+    for (const Entry &entry : pending) {
+        if (m_waiting.contains(entry.message.clientId) && !entry.failed)
+            transmit(entry);
+    }
+}
+
 QList<Outbox::Entry> Outbox::restore()
 {
     const QList<Entry> entries = m_cache->outbox();
     for (const Entry &entry : entries) {
         m_entries.insert(entry.message.clientId, entry);
         if (!entry.failed)
-            m_socket->sendChatMessage(entry.message);
+            transmit(entry);
     }
     return entries;
 }
@@ -42,7 +92,7 @@ Outbox::Entry Outbox::add(const NewMessage &message)
     entry.createdAt = QDateTime::currentDateTimeUtc();
     m_entries.insert(entry.message.clientId, entry);
     m_cache->saveOutboxEntry(entry);
-    m_socket->sendChatMessage(entry.message);
+    transmit(entry);
     return entry;
 }
 
@@ -53,6 +103,7 @@ std::optional<Outbox::Entry> Outbox::settle(const QString &clientId)
         return std::nullopt;
     const Entry entry = *it;
     m_entries.erase(it);
+    m_waiting.remove(clientId);
     m_cache->removeOutboxEntry(clientId);
     return entry;
 }
@@ -76,8 +127,9 @@ std::optional<Outbox::Entry> Outbox::retry(const QString &clientId)
     it->failed = false;
     it->error.clear();
     m_cache->saveOutboxEntry(*it);
-    m_socket->sendChatMessage(it->message); // the same client_id: never stored twice
-    return *it;
+    const Entry entry = *it;
+    transmit(entry); // the same client_id (and envelope): never stored twice
+    return m_entries.value(clientId, entry);
 }
 
 std::optional<Outbox::Entry> Outbox::discard(const QString &clientId)
@@ -103,6 +155,7 @@ void Outbox::clear()
     for (const Entry &entry : std::as_const(m_entries))
         m_socket->cancelMessage(entry.message.clientId);
     m_entries.clear();
+    m_waiting.clear();
 }
 
 Message Outbox::echo(const Entry &entry, qint64 me)

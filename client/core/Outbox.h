@@ -8,14 +8,17 @@
 #include "LocalCache.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <fastchat/Message.h>
 
+#include <functional>
 #include <optional>
 
 namespace fastchat::client {
 
 class SocketClient;
+struct SealedMessage;
 
 class Outbox
 {
@@ -23,6 +26,16 @@ public:
     using Entry = LocalCache::OutboxEntry;
 
     Outbox(SocketClient *socket, LocalCache *cache);
+
+    // End-to-end encryption (e2ee/E2ee.h): every message passes the sealer on its way to
+    // the socket. The outbox and its cache keep the text; the socket gets what the sealer
+    // gives (an envelope). Wait keeps the message until flush(peer); Refuse marks it failed
+    // and tells `refused` (later, from the event loop) so that the views show why.
+    using Sealer = std::function<SealedMessage(const NewMessage &)>;
+    void setSealer(Sealer sealer,
+                   std::function<void(const QString &clientId, const QString &error)> refused);
+    // The peer's keys are settled: the messages waiting for them go (or are refused).
+    void flush(qint64 peerId);
 
     // What the last run left behind (from the cache), queued again unless refused.
     QList<Entry> restore();
@@ -44,7 +57,12 @@ public:
     static Message echo(const Entry &entry, qint64 me);
 
 private:
+    void transmit(const Entry &entry);
+
     SocketClient *m_socket;
+    Sealer m_sealer;
+    std::function<void(const QString &, const QString &)> m_refused;
+    QSet<QString> m_waiting; // client ids held by the sealer
     LocalCache *m_cache;
     QHash<QString, Entry> m_entries; // by client_id
 };

@@ -33,6 +33,11 @@ Rectangle {
             Layout.fillWidth: true
         }
 
+        EncryptionBar {
+            objectName: "encryptionBar"
+            Layout.fillWidth: true
+        }
+
         ListView {
             id: messages
 

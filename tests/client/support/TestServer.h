@@ -41,6 +41,10 @@ public:
     quint16 port() const { return m_port; }
     QString errorString() const { return m_error; }
     QString logFile() const;
+    // Where the server keeps its files (and its SQLite database), and its PostgreSQL URL
+    // (empty for SQLite): for scans of everything the server stored.
+    QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
+    QString databaseUrl() const { return m_databaseUrl; }
 
     // Blocking REST for the test's own set-up (empty token: no Authorization header).
     QJsonValue request(const QByteArray &verb, const QString &path, const QJsonValue &body,

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+// End-to-end encryption in the desktop client, for real: two clients with their keys in a
+// real Secret Service (run-with-keyring.sh) talk through the real server, on both databases.
+// Messages go both ways, also after one client restarts (its sessions come back from the
+// encrypted local database); a tampered envelope shows an error and the next message still
+// opens; a peer without keys makes the chat "not encrypted" and nothing is sent until the
+// user chooses to; a peer whose client starts over with a new identity shows the key-change
+// warning. At the end the whole server database (the SQLite file, or every table of the
+// PostgreSQL database dumped as text), the server's files folder and the clients' folders
+// are searched for the text of every encrypted message: none may be there. The plaintext the
+// user chose to send to the peer without keys must be found on the server: the scan works.
+#include "ClientHarness.h"
+#include "TestServer.h"
+
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <ChatClient.h>
+#include <KeyStore.h>
+#include <MessageListModel.h>
+#include <SocketClient.h>
+#include <e2ee/E2ee.h>
+#include <fastchat/crypto/Envelope.h>
+
+using namespace Qt::StringLiterals;
+using namespace fastchat::client;
+using namespace clienttest;
+
+namespace {
+
+QString marker(const QString &what)
+{
+    return u"%1-%2"_s.arg(what).arg(QRandomGenerator::global()->generate64(), 16, 16,
+                                    QLatin1Char('0'));
+}
+
+// Files under `dir` whose bytes contain `text`.
+QStringList filesContaining(const QString &dir, const QString &text)
+{
+    QStringList found;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile file(it.next());
+        if (file.open(QIODevice::ReadOnly) && file.readAll().contains(text.toUtf8()))
+            found << file.fileName();
+    }
+    return found;
+}
+
+// Every table of the PostgreSQL database as text (pg_dump of the data as INSERTs).
+QByteArray dumpPostgres(const QString &url, QString *error)
+{
+    const QString bindir = qEnvironmentVariable("PG_BINDIR", u"/usr/lib/postgresql/15/bin"_s);
+    QProcess dump;
+    dump.start(bindir + u"/pg_dump"_s, {u"--data-only"_s, u"--inserts"_s, u"--dbname"_s, url});
+    if (!dump.waitForFinished(120000) || dump.exitCode() != 0) {
+        *error = QString::fromUtf8(dump.readAllStandardError());
+        return {};
+    }
+    return dump.readAllStandardOutput();
+}
+
+void waitForKeys(TestUser &user)
+{
+    QTRY_VERIFY2_WITH_TIMEOUT(user->e2ee()->isEnabled(), qPrintable(user->e2ee()->problem()),
+                              waitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(user->e2ee()->publishedCount() >= E2ee::refillBelow, waitMs);
+}
+
+} // namespace
+
+class ClientE2eeTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void encryptedEndToEnd_data() { addDriverRows(); }
+    void encryptedEndToEnd();
+
+private:
+    // Sends from `from` to `to` and waits until `to` shows the text.
+    void exchange(TestUser &from, TestUser &to, const QString &text);
+};
+
+void ClientE2eeTest::exchange(TestUser &from, TestUser &to, const QString &text)
+{
+    from.open(to.account.id);
+    QVERIFY(from->sendMessage(text));
+    MessageListModel *theirs = to->messagesWith(from.account.id);
+    QTRY_COMPARE_WITH_TIMEOUT(countContent(theirs, text), 1, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(from->messagesWith(to.account.id),
+                                     rowOfContent(from->messagesWith(to.account.id), text),
+                                     MessageListModel::StatusRole)
+                                      .toInt(),
+                              int(MessageStatus::Sent), waitMs);
+}
+
+void ClientE2eeTest::encryptedEndToEnd()
+{
+    QFETCH(QString, driver);
+    TestServer server;
+    QVERIFY2(server.start(driver), qPrintable(server.errorString()));
+    TestUser alice{server.registerUser(u"alice"_s), {}, {}};
+    TestUser bob{server.registerUser(u"bob"_s), {}, {}};
+    // Carol's app has no end-to-end encryption: she never publishes keys.
+    const Account carol = server.registerUser(u"carol"_s);
+    QVERIFY(alice.account.id && bob.account.id && carol.id);
+    QTemporaryDir aliceData;
+    QTemporaryDir bobData;
+    signIn(alice, server, aliceData.path(), true);
+    signIn(bob, server, bobData.path(), true);
+    if (QTest::currentTestFailed())
+        return;
+    waitForKeys(alice);
+    waitForKeys(bob);
+    if (QTest::currentTestFailed())
+        return;
+
+    QStringList secrets;
+    auto say = [&](TestUser &from, TestUser &to, const QString &what) {
+        const QString text = marker(what);
+        secrets << text;
+        exchange(from, to, text);
+    };
+
+    // Both ways; the chat says it is encrypted.
+    alice.open(bob.account.id);
+    QTRY_COMPARE_WITH_TIMEOUT(alice->e2ee()->currentState(), E2ee::Encrypted, waitMs);
+    say(alice, bob, u"alice-first"_s);
+    if (QTest::currentTestFailed())
+        return;
+    say(bob, alice, u"bob-reply"_s);
+    say(alice, bob, u"alice-second"_s);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(bob->e2ee()->state(alice.account.id), E2ee::Encrypted);
+    // The server stored envelopes only.
+    const QString aliceToken = server.accessToken(alice.account);
+    for (const QString &text : std::as_const(secrets))
+        QCOMPARE(server.countStored(aliceToken, bob.account.id, text), 0);
+    // Both see the same safety number.
+    bob.open(alice.account.id);
+    QVERIFY(!alice->e2ee()->safetyNumber(bob.account.id).isEmpty());
+    QCOMPARE(alice->e2ee()->safetyNumber(bob.account.id),
+             bob->e2ee()->safetyNumber(alice.account.id));
+
+    // Bob restarts: his sessions come back from the encrypted database, and his history
+    // (envelopes on the server) shows its text from the local store.
+    QTRY_VERIFY_WITH_TIMEOUT(bob->keyStore()->isIdle(), waitMs);
+    bob.reset();
+    signIn(bob, server, bobData.path(), true);
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_VERIFY_WITH_TIMEOUT(bob->e2ee()->isEnabled(), waitMs);
+    MessageListModel *bobsView = bob.open(alice.account.id);
+    QTRY_COMPARE_WITH_TIMEOUT(countContent(bobsView, secrets.at(0)), 1, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(countContent(bobsView, secrets.at(1)), 1, waitMs);
+    say(alice, bob, u"after-restart"_s);
+    say(bob, alice, u"bob-after-restart"_s);
+    if (QTest::currentTestFailed())
+        return;
+
+    // A tampered envelope (one byte of Alice's last ciphertext changed, posted as Alice):
+    // Bob's view shows an error on it, and the next message still opens.
+    {
+        const QString bobToken = server.accessToken(bob.account);
+        const QJsonArray page = server.request("GET",
+                                               u"/chat/history/%1?limit=5"_s.arg(alice.account.id),
+                                               {}, bobToken)
+                                        .toArray();
+        QString envelope;
+        for (const QJsonValue &m : page) {
+            if (m.toObject().value(u"sender_id"_s).toInteger() == alice.account.id)
+                envelope = m.toObject().value(u"content"_s).toString();
+        }
+        QVERIFY2(fastchat::crypto::Envelope::isEncrypted(envelope), qPrintable(envelope));
+        QJsonObject o = QJsonDocument::fromJson(envelope.toUtf8()).object();
+        QString ciphertext = o.value(u"ciphertext"_s).toString();
+        ciphertext[5] = ciphertext.at(5) == u'A' ? u'B' : u'A';
+        o.insert(u"ciphertext"_s, ciphertext);
+        const QString tampered = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+        QVERIFY(server.postMessage(aliceToken, bob.account.id, tampered) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+                [&] {
+                    for (int row = 0; row < bobsView->rowCount(); ++row) {
+                        if (E2ee::isDecryptError(
+                                    roleAt(bobsView, row, MessageListModel::ContentRole)
+                                            .toString()))
+                            return true;
+                    }
+                    return false;
+                }(),
+                waitMs);
+        say(alice, bob, u"after-tampering"_s);
+        if (QTest::currentTestFailed())
+            return;
+    }
+
+    // A peer without keys: "not encrypted", and nothing goes until Alice chooses.
+    alice.open(carol.id);
+    QTRY_COMPARE_WITH_TIMEOUT(alice->e2ee()->currentState(), E2ee::NotEncrypted, waitMs);
+    QVERIFY(alice->e2ee()->currentStateText().startsWith(u"Not encrypted"_s));
+    const QString plain = marker(u"plaintext-to-carol"_s);
+    QVERIFY(alice->sendMessage(plain));
+    MessageListModel *toCarol = alice->messagesWith(carol.id);
+    QTRY_COMPARE_WITH_TIMEOUT(
+            roleAt(toCarol, rowOfContent(toCarol, plain), MessageListModel::StatusRole).toInt(),
+            int(MessageStatus::Failed), waitMs);
+    QCOMPARE(server.countStored(aliceToken, carol.id, plain), 0);
+    alice->e2ee()->allowUnencrypted();
+    alice->retryMessage(
+            roleAt(toCarol, rowOfContent(toCarol, plain), MessageListModel::ClientIdRole)
+                    .toString());
+    QTRY_COMPARE_WITH_TIMEOUT(server.countStored(aliceToken, carol.id, plain), 1, waitMs);
+
+    // Alice verifies Bob; then Bob's client starts over with a new identity (keychain entry
+    // gone): Alice sees the warning, the mark is gone, and his message still opens.
+    alice.open(bob.account.id);
+    alice->e2ee()->markVerified();
+    QVERIFY(alice->e2ee()->currentVerified());
+    const QString bobE2eeKey = bob->e2eeKeychainKey(bob.account.id);
+    QTRY_VERIFY_WITH_TIMEOUT(bob->keyStore()->isIdle(), waitMs);
+    bob.reset();
+    {
+        KeyStore keys;
+        bool removed = false;
+        QObject context;
+        keys.remove(bobE2eeKey, &context, [&](const QString &error) {
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+            removed = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(removed, waitMs);
+    }
+    signIn(bob, server, bobData.path(), true);
+    if (QTest::currentTestFailed())
+        return;
+    waitForKeys(bob);
+    QVERIFY(!alice->e2ee()->keyChanged(bob.account.id));
+    say(bob, alice, u"bob-new-identity"_s);
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_VERIFY_WITH_TIMEOUT(alice->e2ee()->currentKeyChanged(), waitMs);
+    QVERIFY(!alice->e2ee()->currentVerified());
+    // A contact that was verified: nothing goes to the new key until Alice acknowledges it.
+    alice->e2ee()->acknowledgeKeyChange();
+    QVERIFY(!alice->e2ee()->currentKeyChanged());
+    say(alice, bob, u"alice-to-new-identity"_s);
+    if (QTest::currentTestFailed())
+        return;
+
+    // The scans. Quiet first: the clients' writes are in their files.
+    QTRY_VERIFY_WITH_TIMEOUT(alice->keyStore()->isIdle() && bob->keyStore()->isIdle(), waitMs);
+    const QString aliceCache = alice->cache()->filePath();
+    alice.reset();
+    bob.reset();
+    server.stop();
+    QString dump;
+    if (driver == u"postgres"_s) {
+        QString error;
+        dump = QString::fromUtf8(dumpPostgres(server.databaseUrl(), &error));
+        QVERIFY2(!dump.isEmpty(), qPrintable(error));
+        QVERIFY(dump.contains(u"INSERT INTO"_s));
+    }
+    // The scan finds what is there: the plaintext Alice chose to send to Carol.
+    if (driver == u"postgres"_s)
+        QVERIFY(dump.contains(plain));
+    else
+        QVERIFY(!filesContaining(server.dataDir(), plain).isEmpty());
+    // And the clients' files hold no plaintext at all, that one included.
+    QVERIFY(QFileInfo::exists(aliceCache));
+    QVERIFY2(filesContaining(aliceData.path(), plain).isEmpty(),
+             qPrintable(filesContaining(aliceData.path(), plain).join(u", "_s)));
+    for (const QString &text : std::as_const(secrets)) {
+        QVERIFY2(filesContaining(server.dataDir(), text).isEmpty(),
+                 qPrintable(text + u" in "_s
+                            + filesContaining(server.dataDir(), text).join(u", "_s)));
+        QVERIFY2(!dump.contains(text), qPrintable(text + u" in the database dump"_s));
+        for (const QString &dir : {aliceData.path(), bobData.path()})
+            QVERIFY2(filesContaining(dir, text).isEmpty(),
+                     qPrintable(text + u" in "_s + filesContaining(dir, text).join(u", "_s)));
+    }
+}
+
+QTEST_GUILESS_MAIN(ClientE2eeTest)
+#include "tst_client_e2ee.moc"
