@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <QImage>
+#include <QMimeData>
 #include <QPainter>
 #include <QPainterPath>
 #include <QQmlApplicationEngine>
@@ -526,6 +527,46 @@ void ClientGuiTest::pasteAnImageAndSeeThePreview()
     screenshot(u"client-image-viewer"_s);
     QTest::keyClick(m_window, Qt::Key_Escape);
     QTRY_VERIFY(!full->isVisible());
+
+    const auto sentFile = [view](const QString &name) {
+        for (int row = 0; row < view->rowCount(); ++row) {
+            if (roleAt(view, row, MessageListModel::FileNameRole).toString() == name)
+                return roleAt(view, row, MessageListModel::MessageIdRole).toLongLong() > 0;
+        }
+        return false;
+    };
+    // A file dropped on the chat (a drag from the file manager, as its events) is sent.
+    const QString dropped = QDir(files.path()).filePath(u"dropped.txt"_s);
+    {
+        QFile f(dropped);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("dropped on the chat\n");
+    }
+    {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(dropped)});
+        const QPoint at
+                = messageList
+                          ->mapToScene(QPointF(messageList->width() / 2, messageList->height() / 2))
+                          .toPoint();
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QGuiApplication::sendEvent(m_window, &enter);
+        QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QGuiApplication::sendEvent(m_window, &move);
+        QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QGuiApplication::sendEvent(m_window, &drop);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(sentFile(u"dropped.txt"_s), waitMs);
+
+    // The paperclip opens the file dialog (Esc closes it).
+    QObject *dialog = m_window->findChild<QObject *>(u"attachDialog"_s);
+    QVERIFY(dialog);
+    QVERIFY(!dialog->property("visible").toBool());
+    click(find(u"attachButton"_s));
+    QTRY_VERIFY(dialog->property("visible").toBool());
+    screenshot(u"client-attach-dialog"_s);
+    QVERIFY(QMetaObject::invokeMethod(dialog, "reject"));
+    QTRY_VERIFY(!dialog->property("visible").toBool());
 
     engine.clearComponentCache();
     m_window = nullptr;

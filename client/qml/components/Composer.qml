@@ -146,6 +146,7 @@ Rectangle {
     FileDialog {
         id: attachDialog
 
+        objectName: "attachDialog"
         title: qsTr("Send files")
         fileMode: FileDialog.OpenFiles
         onAccepted: {
