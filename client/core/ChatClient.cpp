@@ -795,6 +795,11 @@ UploadJob *ChatClient::sendFileTo(qint64 peerId, const QString &path)
                 QDir::toNativeSeparators(path)));
         return nullptr;
     }
+    // Files are not end-to-end encrypted yet: never uploaded into a chat that says it is.
+    if (const QString refusal = m_e2ee->fileRefusal(peerId); !refusal.isEmpty()) {
+        setNotice(refusal);
+        return nullptr;
+    }
     const QString clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     // The row shows at once with its name, size and progress; the preview follows.
     Message echo;

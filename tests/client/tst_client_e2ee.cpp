@@ -19,6 +19,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTest>
 
 #include <ChatClient.h>
@@ -150,6 +151,17 @@ void ClientE2eeTest::encryptedEndToEnd()
     QCOMPARE(alice->e2ee()->safetyNumber(bob.account.id),
              bob->e2ee()->safetyNumber(alice.account.id));
 
+    // Files are not encrypted yet: none is uploaded into an encrypted chat.
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        file.write("a file");
+        file.close();
+        QVERIFY(!alice->sendFileTo(bob.account.id, file.fileName()));
+        QVERIFY2(alice->notice().contains(u"files cannot be end-to-end encrypted yet"_s),
+                 qPrintable(alice->notice()));
+    }
+
     // Bob restarts: his sessions come back from the encrypted database, and his history
     // (envelopes on the server) shows its text from the local store.
     QTRY_VERIFY_WITH_TIMEOUT(bob->keyStore()->isIdle(), waitMs);
@@ -218,6 +230,7 @@ void ClientE2eeTest::encryptedEndToEnd()
             roleAt(toCarol, rowOfContent(toCarol, plain), MessageListModel::ClientIdRole)
                     .toString());
     QTRY_COMPARE_WITH_TIMEOUT(server.countStored(aliceToken, carol.id, plain), 1, waitMs);
+    QVERIFY(alice->e2ee()->fileRefusal(carol.id).isEmpty());
 
     // Alice verifies Bob; then Bob's client starts over with a new identity (keychain entry
     // gone): Alice sees the warning, the mark is gone, and his message still opens.

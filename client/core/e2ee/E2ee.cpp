@@ -547,6 +547,21 @@ SealedMessage E2ee::seal(const NewMessage &message)
     return out;
 }
 
+QString E2ee::fileRefusal(qint64 peerId) const
+{
+    if (!isEnabled())
+        return {};
+    if (state(peerId) == NotEncrypted) {
+        const auto p = peer(peerId);
+        if (p && p->plaintextAllowed)
+            return {};
+        return u"Not sent: this contact's app has no encryption keys. Choose “Send unencrypted” "
+               u"first to send files to them (the server can read them). Nothing was uploaded."_s;
+    }
+    return u"Not sent: files cannot be end-to-end encrypted yet, and this chat is encrypted. "
+           u"Nothing was uploaded."_s;
+}
+
 void E2ee::noteAcknowledged(const QString &clientId, qint64 id)
 {
     if (!isEnabled() || clientId.isEmpty() || id <= 0)

@@ -105,6 +105,10 @@ public:
     Message open(const Message &message);
     // The outbox's hook for an outgoing message.
     SealedMessage seal(const NewMessage &message);
+    // Why a file may not be uploaded to this peer ("" when it may): files are not end-to-end
+    // encrypted yet, so they go only where the chat already says "not encrypted" (encryption
+    // off here, or a peer without keys to whom the user chose to send unencrypted).
+    QString fileRefusal(qint64 peerId) const;
     // An acknowledged message of mine: its text is kept under the server's id too.
     void noteAcknowledged(const QString &clientId, qint64 id);
 
