@@ -931,6 +931,13 @@ QUrl ChatClient::suggestedSaveUrl(const QString &fileId) const
     return QUrl::fromLocalFile(QDir(dir).filePath(name));
 }
 
+QUrl ChatClient::sendFolder() const
+{
+    const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    return QUrl::fromLocalFile(
+            !pictures.isEmpty() && QFileInfo(pictures).isDir() ? pictures : QDir::homePath());
+}
+
 void ChatClient::reconnectNow()
 {
     m_socket->reconnectNow();

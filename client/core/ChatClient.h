@@ -148,6 +148,8 @@ public:
     Q_INVOKABLE void saveFile(const QString &fileId, const QUrl &destination);
     // Where the Save dialog starts: the downloads folder and the file's own name.
     Q_INVOKABLE QUrl suggestedSaveUrl(const QString &fileId) const;
+    // Where the file dialog for sending starts: the pictures folder, else home.
+    Q_INVOKABLE QUrl sendFolder() const;
     Q_INVOKABLE void reconnectNow();
     Q_INVOKABLE void clearError();
 

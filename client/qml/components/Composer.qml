@@ -17,6 +17,10 @@ Rectangle {
     }
 
     function chooseFiles() {
+        if (!attachDialog.opened) {
+            attachDialog.currentFolder = ChatClient.sendFolder()
+            attachDialog.opened = true
+        }
         attachDialog.open()
     }
 
@@ -145,6 +149,9 @@ Rectangle {
 
     FileDialog {
         id: attachDialog
+
+        // The first time it starts in the pictures folder; then where the user left it.
+        property bool opened: false
 
         objectName: "attachDialog"
         title: qsTr("Send files")
