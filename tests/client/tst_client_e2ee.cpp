@@ -27,6 +27,7 @@
 #include <MessageListModel.h>
 #include <SocketClient.h>
 #include <e2ee/E2ee.h>
+#include <fastchat/crypto/Base64Url.h>
 #include <fastchat/crypto/Envelope.h>
 
 using namespace Qt::StringLiterals;
@@ -198,17 +199,28 @@ void ClientE2eeTest::encryptedEndToEnd()
         o.insert(u"ciphertext"_s, ciphertext);
         const QString tampered = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
         QVERIFY(server.postMessage(aliceToken, bob.account.id, tampered) > 0);
-        QTRY_VERIFY_WITH_TIMEOUT(
-                [&] {
-                    for (int row = 0; row < bobsView->rowCount(); ++row) {
-                        if (E2ee::isDecryptError(
-                                    roleAt(bobsView, row, MessageListModel::ContentRole)
-                                            .toString()))
-                            return true;
-                    }
-                    return false;
-                }(),
-                waitMs);
+        // And one whose header claims a later message number (n + 5): the keys it would skip
+        // must not be kept when it fails to authenticate.
+        QJsonObject later = QJsonDocument::fromJson(envelope.toUtf8()).object();
+        const auto header = fastchat::crypto::fromBase64Url(later.value(u"header"_s).toString());
+        QVERIFY(header && header->size() == 40);
+        QByteArray moved = *header;
+        moved[39] = char(quint8(moved.at(39)) + 5);
+        later.insert(u"header"_s, fastchat::crypto::toBase64Url(moved));
+        QVERIFY(server.postMessage(
+                        aliceToken, bob.account.id,
+                        QString::fromUtf8(QJsonDocument(later).toJson(QJsonDocument::Compact)))
+                > 0);
+        auto errors = [&] {
+            int n = 0;
+            for (int row = 0; row < bobsView->rowCount(); ++row) {
+                if (E2ee::isDecryptError(
+                            roleAt(bobsView, row, MessageListModel::ContentRole).toString()))
+                    ++n;
+            }
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(errors(), 2, waitMs);
         say(alice, bob, u"after-tampering"_s);
         if (QTest::currentTestFailed())
             return;
