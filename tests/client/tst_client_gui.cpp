@@ -568,6 +568,44 @@ void ClientGuiTest::pasteAnImageAndSeeThePreview()
     QVERIFY(QMetaObject::invokeMethod(dialog, "reject"));
     QTRY_VERIFY(!dialog->property("visible").toBool());
 
+    // An upload that loses the server shows its progress and that it is trying again;
+    // it goes on when the server is back.
+    const QString big = QDir(files.path()).filePath(u"holiday-video.mp4"_s);
+    {
+        QFile f(big);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray block(1024 * 1024, 'v');
+        for (int i = 0; i < 6; ++i)
+            f.write(block);
+    }
+    UploadJob *upload = client.sendFileTo(bob.account.id, big);
+    QVERIFY(upload);
+    const QString uploadClientId = upload->clientId();
+    bool stopped = false;
+    connect(upload, &FileTransfer::changed, this, [&] {
+        if (!stopped && upload->bytesDone() >= 2 * 1024 * 1024
+            && upload->state() == TransferState::Running) {
+            stopped = true;
+            server.stop();
+        }
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(stopped, waitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(roleAt(view, 0, MessageListModel::TransferStateRole).toInt(),
+                              int(TransferState::Waiting), waitMs);
+    QQuickItem *progress = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (progress = findByProperty(messageList, "objectName", u"transferProgress"_s)), waitMs);
+    QVERIFY(progress->property("value").toDouble() > 0.3);
+    QVERIFY(findByProperty(messageList, "objectName", u"transferCancel"_s));
+    screenshot(u"client-upload-retrying"_s);
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    client.reconnectNow();
+    QTRY_VERIFY_WITH_TIMEOUT(
+            roleAt(view, 0, MessageListModel::ClientIdRole).toString() == uploadClientId
+                    && roleAt(view, 0, MessageListModel::MessageIdRole).toLongLong() > 0,
+            60000);
+    QTRY_VERIFY(!findByProperty(messageList, "objectName", u"transferProgress"_s));
+
     engine.clearComponentCache();
     m_window = nullptr;
 }

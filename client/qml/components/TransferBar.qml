@@ -27,40 +27,27 @@ ColumnLayout {
     visible: bar.running || bar.failed
     spacing: Math.round(Theme.spacing / 2)
 
-    ProgressBar {
-        objectName: "transferProgress"
-        Layout.fillWidth: true
-        visible: bar.running
-        from: 0
-        to: 1
-        value: bar.progress
-        indeterminate: bar.transferState === TransferState.Preparing
-                       || bar.transferState === TransferState.Verifying
-    }
-
     RowLayout {
         Layout.fillWidth: true
         spacing: Theme.spacing
 
+        ProgressBar {
+            objectName: "transferProgress"
+            Layout.fillWidth: true
+            visible: bar.running
+            from: 0
+            to: 1
+            value: bar.progress
+            indeterminate: bar.transferState === TransferState.Preparing
+                           || bar.transferState === TransferState.Verifying
+        }
         Label {
             Layout.fillWidth: true
-            elide: Text.ElideRight
-            color: bar.failed ? Theme.danger : Theme.subtleText
+            visible: bar.failed
+            text: bar.error
+            wrapMode: Text.Wrap
+            color: Theme.danger
             font.pointSize: Theme.smallFontSize
-            text: {
-                switch (bar.transferState) {
-                case TransferState.Preparing:
-                    return qsTr("Preparing…")
-                case TransferState.Verifying:
-                    return qsTr("Checking…")
-                case TransferState.Waiting:
-                    return qsTr("%1 · connection lost, trying again…").arg(bar.progressText)
-                case TransferState.Failed:
-                    return bar.error
-                default:
-                    return bar.progressText
-                }
-            }
         }
         Button {
             objectName: "transferRetry"
@@ -74,6 +61,26 @@ ColumnLayout {
             flat: true
             text: qsTr("Cancel")
             onClicked: ChatClient.cancelTransfer(bar.transferId)
+        }
+    }
+
+    Label {
+        Layout.fillWidth: true
+        visible: bar.running
+        wrapMode: Text.Wrap
+        color: Theme.subtleText
+        font.pointSize: Theme.smallFontSize
+        text: {
+            switch (bar.transferState) {
+            case TransferState.Preparing:
+                return qsTr("Preparing…")
+            case TransferState.Verifying:
+                return qsTr("Checking…")
+            case TransferState.Waiting:
+                return qsTr("%1 · connection lost, trying again…").arg(bar.progressText)
+            default:
+                return bar.progressText
+            }
         }
     }
 }
