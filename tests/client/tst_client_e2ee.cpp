@@ -124,6 +124,29 @@ void ClientE2eeTest::encryptedEndToEnd()
     if (QTest::currentTestFailed())
         return;
 
+    // The stock is refilled when the server has fewer than refillBelow one-time prekeys left.
+    {
+        const QString carolToken = server.accessToken(carol);
+        const int take = E2ee::stockTarget - E2ee::refillBelow + 5;
+        for (int i = 0; i < take; ++i) {
+            int status = 0;
+            server.request("POST", u"/users/%1/bundle"_s.arg(bob.account.id), QJsonObject{},
+                           carolToken, &status);
+            QCOMPARE(status, 200);
+        }
+        const QString bobToken = server.accessToken(bob.account);
+        auto stock = [&] {
+            return server.request("GET", u"/keys"_s, {}, bobToken)
+                    .toObject()
+                    .value(u"one_time_prekeys"_s)
+                    .toInt();
+        };
+        QCOMPARE(stock(), E2ee::refillBelow - 5);
+        bob->e2ee()->refreshKeys();
+        QTRY_COMPARE_WITH_TIMEOUT(stock(), E2ee::stockTarget, waitMs);
+        QCOMPARE(bob->e2ee()->publishedCount(), E2ee::stockTarget);
+    }
+
     QStringList secrets;
     auto say = [&](TestUser &from, TestUser &to, const QString &what) {
         const QString text = marker(what);
