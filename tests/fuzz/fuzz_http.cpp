@@ -13,13 +13,18 @@
 //   bit 3     Authorization: Bearer <alice's token>
 //   bit 4     WebSocket upgrade headers
 //   bit 5     Origin: http://evil.example (not an allowed origin)
-//   "$TOKEN" in the target is replaced by alice's token (for /ws?token=...).
+//   bit 6     file headers: after the first line break, the next line is sent as the value of
+//             Upload-Offset and the one after it as the value of Range, with
+//             Content-Type: application/offset+octet-stream (and no body: a PATCH of no
+//             bytes changes nothing, whatever its offset)
+//   "$TOKEN" in the target is replaced by alice's token (for /ws?token=...), "$FILE" by the
+//   id of alice's complete 10-byte file, "$UPLOAD" by her upload that has 5 of 10 bytes.
 // Only requests that change nothing are sent, so every input sees the same data.
 //
 // Checks: every request is answered (or the connection closed) within 10 s; never with a
-// 500; no answer carries bob's or carol's e-mail address (only its owner may see it); no
-// answer without a token carries anyone's data. FASTCHAT_FUZZ_VERBOSE=1 prints each request
-// line and the status it got.
+// 500; a 206 carries exactly the bytes its Content-Range names, of the file's content; no answer
+// carries bob's or carol's e-mail address (only its owner may see it); no answer without a token
+// carries anyone's data. FASTCHAT_FUZZ_VERBOSE=1 prints each request line and the status it got.
 #include "FuzzSupport.h"
 
 #include <QDir>
@@ -55,7 +60,11 @@ struct Harness
     quint16 port = 0;
     QByteArray aliceToken;
     QByteArray bobToken;
+    QByteArray fileId;   // alice's, complete: fileBytes
+    QByteArray uploadId; // alice's, 5 of 10 bytes received
 };
+
+const QByteArray fileBytes = QByteArrayLiteral("0123456789");
 
 Harness &harness()
 {
@@ -204,6 +213,27 @@ void setUp()
     }
     post("/chat/message", h.bobToken,
          {{u"receiver_id"_s, ids[2]}, {u"content"_s, u"bob to carol"_s}});
+
+    const auto patch = [&](const QByteArray &id, const QByteArray &bytes) {
+        const Answer a = exchange("PATCH /files/" + id
+                                          + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                            "Connection: close\r\nAuthorization: Bearer "
+                                          + h.aliceToken
+                                          + "\r\nContent-Type: application/offset+octet-stream\r\n"
+                                            "Upload-Offset: 0\r\nContent-Length: "
+                                          + QByteArray::number(bytes.size()) + "\r\n\r\n" + bytes,
+                                  false);
+        if (a.status != 200)
+            std::abort();
+    };
+    h.fileId = post("/files", h.aliceToken, {{u"size"_s, 10}, {u"name"_s, u"f.txt"_s}})
+                       .value(u"id"_s)
+                       .toString()
+                       .toLatin1();
+    patch(h.fileId, fileBytes);
+    h.uploadId
+            = post("/files", h.aliceToken, {{u"size"_s, 10}}).value(u"id"_s).toString().toLatin1();
+    patch(h.uploadId, fileBytes.left(5));
 }
 
 } // namespace
@@ -227,14 +257,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArray &method = methods[flags & 7];
     const bool authorized = flags & 8;
 
-    QByteArray target = fastchat::fuzz::bytes(data + 1, size - 1);
-    for (qsizetype i = 0; i < target.size(); ++i) {
-        if (target.at(i) == '\r' || target.at(i) == '\n') {
-            target.truncate(i);
-            break;
-        }
+    const QByteArray input = fastchat::fuzz::bytes(data + 1, size - 1);
+    // Lines split at CR or LF: the target, then (file headers) Upload-Offset and Range.
+    QList<QByteArray> lines{QByteArray()};
+    for (char c : input) {
+        if (c == '\r' || c == '\n')
+            lines.append(QByteArray());
+        else
+            lines.last().append(c);
     }
+    QByteArray target = lines.at(0);
     target.replace("$TOKEN", h.aliceToken);
+    target.replace("$FILE", h.fileId);
+    target.replace("$UPLOAD", h.uploadId);
     if (target.isEmpty())
         target = "/";
 
@@ -248,6 +283,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         request += "Connection: close\r\n";
     if (flags & 32)
         request += "Origin: http://evil.example\r\n";
+    const bool fileHeaders = flags & 64;
+    if (fileHeaders) {
+        request += "Content-Type: application/offset+octet-stream\r\n";
+        request += "Upload-Offset: " + lines.value(1) + "\r\n";
+        request += "Range: " + lines.value(2) + "\r\n";
+    }
     request += "\r\n";
 
     const Answer answer = exchange(request, method == "HEAD");
@@ -261,6 +302,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(!answer.body.contains("bob@example.org")
                        && !answer.body.contains("carol@example.org"),
                "another user's e-mail address in the answer to: " + request + answer.body);
+    if (answer.status == 206) {
+        // "Content-Range: bytes a-b/10" and exactly those bytes of the file.
+        const qsizetype at = answer.head.toLower().indexOf("content-range: bytes ");
+        FUZZ_CHECK(at >= 0, "206 without Content-Range for: " + request);
+        const QByteArray range = answer.head.mid(at + 21).split('\r').first();
+        const qsizetype dash = range.indexOf('-'), slash = range.indexOf('/');
+        const qint64 first = range.left(dash).toLongLong(),
+                     last = range.mid(dash + 1, slash - dash - 1).toLongLong();
+        FUZZ_CHECK(range.mid(slash + 1) == "10" && first >= 0 && first <= last && last < 10,
+                   "bad Content-Range " + range + " for: " + request);
+        FUZZ_CHECK(answer.body == fileBytes.mid(first, last - first + 1),
+                   "206 body does not match its range for: " + request + answer.body);
+    }
     if (!authorized && !target.contains(h.aliceToken))
         FUZZ_CHECK(!answer.body.contains("@example.org") && !answer.body.contains("hello from"),
                    "data without a token for: " + request + answer.body);
