@@ -186,6 +186,7 @@ void E2ee::detach()
     m_states.clear();
     m_fetching.clear();
     m_bundles.clear();
+    m_failed.clear();
     m_refill.stop();
     m_retry.stop();
     m_publishing = false;
@@ -585,6 +586,10 @@ Message E2ee::open(const Message &message)
             return out;
         }
     }
+    if (const auto failed = m_failed.constFind(message.id); failed != m_failed.cend()) {
+        out.content = decryptErrorText(*failed);
+        return out;
+    }
     if (message.senderId == m_me) {
         if (!message.clientId.isEmpty()) {
             if (const auto text = m_store.get(kPlain, u"c:"_s + message.clientId)) {
@@ -605,9 +610,11 @@ Message E2ee::decryptEnvelope(const Message &message)
     Message out = message;
     const qint64 peerId = message.senderId;
     const QString peerKey = QString::number(peerId);
-    auto fail = [&out, peerId](const QString &reason) {
+    auto fail = [this, &out, peerId](const QString &reason) {
         qCWarning(lcSession) << "message" << out.id << "from" << peerId
                              << "does not decrypt:" << reason;
+        if (out.id > 0)
+            m_failed.insert(out.id, reason);
         out.content = decryptErrorText(reason);
         return out;
     };

@@ -180,6 +180,9 @@ private:
     QString m_problem;
     QHash<qint64, PeerState> m_states; // peers without a session
     QSet<qint64> m_fetching;
+    // Messages that did not decrypt in this run, by id: not tried again on every history page
+    // (the next start tries once more).
+    QHash<qint64, QString> m_failed;
     QHash<qint64, crypto::PreKeyBundle> m_bundles; // fetched; the session starts on sending
     qint64 m_current = 0;
     QString m_currentName;
