@@ -36,7 +36,8 @@ void OpsApi::registerRoutes(HttpServer &server)
                                      responder.json(
                                              503,
                                              QJsonObject{{u"status"_s, u"unavailable"_s},
-                                                         {u"error"_s, alive.error().message}});
+                                                         {u"error"_s, alive.error().message}},
+                                             {{"Retry-After", "1"}});
                              });
                  });
 

@@ -215,8 +215,13 @@ void FrameHandler::resumePage(Connection *connection, qint64 afterId)
                 if (!target || !target->isOpen())
                     return;
                 if (!page) {
+                    // No resume_done: it would tell the client it is caught up, and the live
+                    // messages held back (newer than the ones it is missing) would then make
+                    // its next resume start past the gap. Close instead: it resumes again.
                     sendError(target, errorCode(page.error()), page.error().message);
-                    target->endResume(afterId);
+                    // 1013 "Try Again Later" (IANA's WebSocket close code registry).
+                    target->close(QWebSocketProtocol::CloseCode(1013),
+                                  u"resume failed; reconnect and resume again"_s);
                     return;
                 }
                 qint64 last = afterId;
