@@ -502,20 +502,34 @@ void UploadJob::retry()
         askOffset();
 }
 
+void UploadJob::deleteUpload(ApiClient *api, const QString &fileId, int attempt)
+{
+    // Not the job's: it goes away at once; the request is on its own. A chunk that was on
+    // its way when the upload was cancelled may still be being written (409), and the
+    // network may fail: a few more tries, later.
+    api->deleteFile(fileId, api, [api, fileId, attempt](ApiResult<bool> result) {
+        if (result.ok() || result.error.status == 404)
+            return;
+        const bool again = result.error.kind == ApiError::Kind::Network
+                || (result.error.kind == ApiError::Kind::Http
+                    && (result.error.status == 409 || result.error.status >= 500));
+        if (!again || attempt + 1 >= maxAttempts) {
+            qCInfo(lcTransfers) << "cannot delete the cancelled upload" << fileId
+                                << result.error.message;
+            return;
+        }
+        QTimer::singleShot(std::min(backoffMs(attempt + 1), 250 * (attempt + 1)), api,
+                           [api, fileId, attempt] { deleteUpload(api, fileId, attempt + 1); });
+    });
+}
+
 void UploadJob::cancel()
 {
     m_stop->store(true);
     abortAttempt();
     m_source.close();
-    if (!m_fileId.isEmpty() && m_state != TransferState::Done) {
-        // Not `this`: the job goes away now; the request is on its own.
-        const QString id = m_fileId;
-        m_api->deleteFile(id, m_api, [id](ApiResult<bool> result) {
-            if (!result.ok())
-                qCInfo(lcTransfers)
-                        << "cannot delete the cancelled upload" << id << result.error.message;
-        });
-    }
+    if (!m_fileId.isEmpty() && m_state != TransferState::Done)
+        deleteUpload(m_api, m_fileId, 0);
     Q_EMIT cancelled();
 }
 

@@ -171,6 +171,7 @@ private:
     void sendChunk();
     void onChunk(const FileUpload *answer, qint64 serverOffset, const ApiError &error);
     void complete(const FileUpload &upload);
+    static void deleteUpload(ApiClient *api, const QString &fileId, int attempt);
 
     PreparedFile m_file;
     FileUpload m_upload;

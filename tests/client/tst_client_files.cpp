@@ -20,6 +20,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 #include <ChatClient.h>
 #include <ConversationListModel.h>
@@ -112,6 +113,7 @@ class ClientFilesTest : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanupTestCase();
     void thumbnailFitsInEightKiB();
 
     void imageAndFilesReachThePeerIntact_data() { addDriverRows(); }
@@ -141,6 +143,13 @@ void ClientFilesTest::initTestCase()
     QVERIFY(m_files.isValid());
     QVERIFY2(QImageReader::supportedImageFormats().contains("jpeg"),
              "the Qt JPEG image plugin is missing");
+}
+
+void ClientFilesTest::cleanupTestCase()
+{
+    // The hashing and thumbnail workers' threads end before the process does (LeakSanitizer
+    // stops the world at exit, and a pool thread still about to exit crashed its tracer).
+    QThreadPool::globalInstance()->waitForDone();
 }
 
 void ClientFilesTest::thumbnailFitsInEightKiB()
