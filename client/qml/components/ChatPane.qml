@@ -170,18 +170,18 @@ Rectangle {
         width: parent ? parent.width - Theme.unit * 3 : 0
         height: parent ? parent.height - Theme.unit * 3 : 0
         modal: true
+        focus: true
         padding: 0
         closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutside
-
-        Image {
-            id: full
-        focus: true
-
-            objectName: "fullImage"
         background: Item {}
         Overlay.modal: Rectangle {
             color: Qt.rgba(0, 0, 0, 0.8)
         }
+
+        Image {
+            id: full
+
+            objectName: "fullImage"
             anchors.fill: parent
             source: imageViewer.source
             fillMode: Image.PreserveAspectFit
