@@ -76,6 +76,8 @@ ChatClient::ChatClient(const ChatClientOptions &options, QObject *parent)
                             onSendFailed(clientId, u"e2ee"_s, error);
                         });
     m_models->setOpener([this](const Message &message) { return m_e2ee->open(message); });
+    m_models->setPlaintextCheck(
+            [this](const Message &message) { return m_e2ee->wasPlaintext(message); });
     connect(m_e2ee, &E2ee::peerReady, this, [this](qint64 peerId) { m_outbox->flush(peerId); });
     connect(this, &ChatClient::currentPeerChanged, this,
             [this] { m_e2ee->setCurrentPeer(m_current, currentPeerName()); });
@@ -795,9 +797,9 @@ UploadJob *ChatClient::sendFileTo(qint64 peerId, const QString &path)
                 QDir::toNativeSeparators(path)));
         return nullptr;
     }
-    // Files are not end-to-end encrypted yet: never uploaded into a chat that says it is.
-    if (const QString refusal = m_e2ee->fileRefusal(peerId); !refusal.isEmpty()) {
-        setNotice(refusal);
+    const FilePolicy policy = m_e2ee->filePolicy(peerId);
+    if (policy.kind == FilePolicy::Refuse) {
+        setNotice(policy.error);
         return nullptr;
     }
     const QString clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -816,7 +818,8 @@ UploadJob *ChatClient::sendFileTo(qint64 peerId, const QString &path)
     if (MessageListModel *model = messagesWith(peerId))
         model->addLocalAttachment(echo, pending);
 
-    UploadJob *job = m_transfers->upload(path, peerId, clientId);
+    UploadJob *job = m_transfers->upload(path, peerId, clientId,
+                                         policy.kind == FilePolicy::Encrypt);
     connect(job, &UploadJob::prepared, this, [this, job, echo]() mutable {
         Attachment a = job->attachment();
         echo.type = a.isImage() ? u"image"_s : u"file"_s;

@@ -15,8 +15,12 @@
 #include <QMimeDatabase>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QSaveFile>
+#include <QStandardPaths>
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <fastchat/crypto/AttachmentCipher.h>
 
 using namespace Qt::StringLiterals;
 
@@ -157,7 +161,8 @@ QByteArray PreparedFile::thumbnailOf(const QImage &image, qsizetype maxBytes)
     return {};
 }
 
-PreparedFile PreparedFile::inspect(const QString &path, const std::atomic_bool *cancelled)
+PreparedFile PreparedFile::inspect(const QString &path, const std::atomic_bool *cancelled,
+                                   bool hash)
 {
     PreparedFile f;
     f.path = path;
@@ -169,11 +174,13 @@ PreparedFile PreparedFile::inspect(const QString &path, const std::atomic_bool *
     }
     f.size = info.size();
     f.mimeType = QMimeDatabase().mimeTypeForFile(info).name();
-    f.sha256 = sha256OfFile(path, cancelled);
-    if (f.sha256.isEmpty()) {
-        if (!stopped(cancelled))
-            f.error = u"Cannot read %1."_s.arg(QDir::toNativeSeparators(path));
-        return f;
+    if (hash) {
+        f.sha256 = sha256OfFile(path, cancelled);
+        if (f.sha256.isEmpty()) {
+            if (!stopped(cancelled))
+                f.error = u"Cannot read %1."_s.arg(QDir::toNativeSeparators(path));
+            return f;
+        }
     }
     if (!f.mimeType.startsWith(u"image/"))
         return f;
@@ -196,6 +203,38 @@ PreparedFile PreparedFile::inspect(const QString &path, const std::atomic_bool *
     f.height = size.height();
     f.thumbnail = thumbnailOf(image, Attachment::maxThumbnailBytes);
     return f;
+}
+
+void PreparedFile::encryptInto(const QString &blob)
+{
+    QFile source(path);
+    if (!source.open(QIODevice::ReadOnly)) {
+        error = u"Cannot read %1."_s.arg(QDir::toNativeSeparators(path));
+        return;
+    }
+    QDir().mkpath(QFileInfo(blob).absolutePath());
+    QSaveFile target(blob);
+    if (!target.open(QIODevice::WriteOnly)) {
+        error = u"Cannot write %1: %2"_s.arg(QDir::toNativeSeparators(blob), target.errorString());
+        return;
+    }
+    auto encrypted = crypto::AttachmentCipher::encrypt(source, target);
+    if (!encrypted) {
+        target.cancelWriting();
+        error = u"The file could not be encrypted: %1"_s.arg(encrypted.error());
+        return;
+    }
+    if (!target.commit()) {
+        error = u"Cannot write %1: %2"_s.arg(QDir::toNativeSeparators(blob), target.errorString());
+        return;
+    }
+    // What was read is what the receiver gets: the size and hash of this very pass.
+    size = encrypted->plaintextSize;
+    sha256 = QString::fromLatin1(encrypted->plaintextSha256.toHex());
+    blobPath = blob;
+    key = encrypted->key.toByteArray();
+    blobSize = encrypted->ciphertextSize;
+    blobSha256 = QString::fromLatin1(encrypted->ciphertextSha256.toHex());
 }
 
 // ---- FileTransfer -----------------------------------------------------------------------
@@ -279,8 +318,9 @@ void FileTransfer::networkTrouble(const ApiError &error, std::function<void()> a
 // ---- UploadJob --------------------------------------------------------------------------
 
 UploadJob::UploadJob(ApiClient *api, const QString &path, qint64 peerId, const QString &clientId,
-                     QObject *parent)
+                     const QString &blobPath, QObject *parent)
     : FileTransfer(Kind::Upload, api, parent)
+    , m_blobPath(blobPath)
 {
     m_id = u"up:"_s + clientId;
     m_clientId = clientId;
@@ -290,6 +330,14 @@ UploadJob::UploadJob(ApiClient *api, const QString &path, qint64 peerId, const Q
     m_total = QFileInfo(path).size();
 }
 
+UploadJob::~UploadJob()
+{
+    // The blob is only for this upload: done, cancelled or abandoned, it goes.
+    m_source.close();
+    if (!m_blobPath.isEmpty())
+        QFile::remove(m_blobPath);
+}
+
 Attachment UploadJob::attachment() const
 {
     Attachment a;
@@ -297,10 +345,15 @@ Attachment UploadJob::attachment() const
     a.name = m_file.name;
     a.size = m_file.size;
     a.mimeType = m_file.mimeType;
-    a.sha256 = m_upload.sha256.isEmpty() ? m_file.sha256 : m_upload.sha256;
+    a.sha256 = m_file.isEncrypted() || m_upload.sha256.isEmpty() ? m_file.sha256 : m_upload.sha256;
     a.width = m_file.width;
     a.height = m_file.height;
     a.thumbnail = m_file.thumbnail;
+    if (m_file.isEncrypted()) {
+        a.key = m_file.key;
+        a.blobSize = m_file.blobSize;
+        a.blobSha256 = m_file.blobSha256;
+    }
     return a;
 }
 
@@ -315,9 +368,16 @@ void UploadJob::prepare()
         return; // cancelled
     setState(TransferState::Preparing);
     const QString path = m_localPath;
+    const QString blob = m_blobPath;
     const auto stop = m_stop;
     runInBackground<PreparedFile>(
-            newAttempt(), [path, stop] { return PreparedFile::inspect(path, stop.get()); },
+            newAttempt(),
+            [path, blob, stop] {
+                PreparedFile file = PreparedFile::inspect(path, stop.get(), blob.isEmpty());
+                if (file.error.isEmpty() && !blob.isEmpty() && !stopped(stop.get()))
+                    file.encryptInto(blob);
+                return file;
+            },
             [this](PreparedFile file) {
                 m_file = std::move(file);
                 if (!m_file.error.isEmpty()) {
@@ -325,7 +385,7 @@ void UploadJob::prepare()
                     return;
                 }
                 m_name = m_file.name;
-                setProgress(0, m_file.size);
+                setProgress(0, m_file.uploadSize());
                 Q_EMIT prepared();
                 create();
             });
@@ -336,7 +396,7 @@ void UploadJob::create()
     if (m_stop->load())
         return; // cancelled
     m_source.close();
-    m_source.setFileName(m_file.path);
+    m_source.setFileName(m_file.uploadPath());
     if (!m_source.open(QIODevice::ReadOnly)) {
         setState(TransferState::Failed,
                  u"Cannot read %1: %2"_s.arg(m_file.name, m_source.errorString()));
@@ -344,11 +404,16 @@ void UploadJob::create()
     }
     setState(TransferState::Running);
     NewUpload announce;
-    announce.size = m_file.size;
-    announce.name = m_file.name;
-    announce.mimeType = m_file.mimeType.size() <= FileUpload::maxMimeTypeBytes ? m_file.mimeType
-                                                                               : QString();
-    announce.sha256 = m_file.sha256;
+    announce.size = m_file.uploadSize();
+    announce.sha256 = m_file.uploadSha256();
+    if (m_file.isEncrypted()) {
+        // The server learns nothing about the file but the blob's size.
+        announce.mimeType = u"application/octet-stream"_s;
+    } else {
+        announce.name = m_file.name;
+        announce.mimeType = m_file.mimeType.size() <= FileUpload::maxMimeTypeBytes ? m_file.mimeType
+                                                                                   : QString();
+    }
     m_api->createUpload(announce, newAttempt(), [this](ApiResult<FileUpload> result) {
         if (!result.ok()) {
             if (result.error.kind == ApiError::Kind::Network)
@@ -360,7 +425,8 @@ void UploadJob::create()
         m_failures = 0;
         m_upload = *result.value;
         m_fileId = m_upload.id;
-        qCDebug(lcTransfers) << "upload" << m_fileId << "announced," << m_file.size << "bytes";
+        qCDebug(lcTransfers) << "upload" << m_fileId << "announced," << m_file.uploadSize()
+                             << "bytes" << (m_file.isEncrypted() ? "(encrypted)" : "");
         Q_EMIT changed();
         if (m_upload.complete)
             complete(m_upload);
@@ -396,7 +462,7 @@ void UploadJob::askOffset()
         m_upload = *result.value;
         qCInfo(lcTransfers) << "upload" << m_fileId << "goes on at" << m_upload.offset << "of"
                             << m_upload.size;
-        setProgress(m_upload.offset, m_file.size);
+        setProgress(m_upload.offset, m_file.uploadSize());
         if (m_upload.complete)
             complete(m_upload);
         else
@@ -409,7 +475,7 @@ void UploadJob::sendChunk()
     if (m_stop->load())
         return; // cancelled
     const qint64 offset = m_upload.offset;
-    const qint64 length = std::min(chunkBytes, m_file.size - offset);
+    const qint64 length = std::min(chunkBytes, m_file.uploadSize() - offset);
     if (length <= 0 || !m_source.seek(offset)) {
         setState(TransferState::Failed, u"The file changed while it was being sent."_s);
         return;
@@ -421,14 +487,14 @@ void UploadJob::sendChunk()
         return;
     }
     setState(TransferState::Running);
-    setProgress(offset, m_file.size);
+    setProgress(offset, m_file.uploadSize());
     m_sent += length;
     m_api->uploadChunk(
             m_fileId, offset, bytes, newAttempt(),
             [this](ApiResult<FileUpload> result, qint64 serverOffset) {
                 onChunk(result.ok() ? &*result.value : nullptr, serverOffset, result.error);
             },
-            [this, offset](qint64 sent) { setProgress(offset + sent, m_file.size); });
+            [this, offset](qint64 sent) { setProgress(offset + sent, m_file.uploadSize()); });
 }
 
 void UploadJob::onChunk(const FileUpload *answer, qint64 serverOffset, const ApiError &error)
@@ -436,7 +502,7 @@ void UploadJob::onChunk(const FileUpload *answer, qint64 serverOffset, const Api
     if (answer) {
         m_failures = 0;
         m_upload = *answer;
-        setProgress(m_upload.offset, m_file.size);
+        setProgress(m_upload.offset, m_file.uploadSize());
         if (m_upload.complete)
             complete(m_upload);
         else
@@ -450,7 +516,7 @@ void UploadJob::onChunk(const FileUpload *answer, qint64 serverOffset, const Api
     if (error.status == 409 && serverOffset >= 0) {
         // The server has more (or less) than we thought: go on from there.
         qCInfo(lcTransfers) << "upload" << m_fileId << "is at" << serverOffset << "on the server";
-        if (serverOffset >= m_file.size) {
+        if (serverOffset >= m_file.uploadSize()) {
             askOffset();
             return;
         }
@@ -479,11 +545,14 @@ void UploadJob::complete(const FileUpload &upload)
     m_upload = upload;
     m_source.close();
     abortAttempt();
-    if (!m_file.sha256.isEmpty() && !upload.sha256.isEmpty() && upload.sha256 != m_file.sha256) {
+    const QString sent = m_file.uploadSha256();
+    if (!sent.isEmpty() && !upload.sha256.isEmpty() && upload.sha256 != sent) {
         setState(TransferState::Failed, u"The server's copy differs from the file."_s);
         return;
     }
-    setProgress(m_file.size, m_file.size);
+    if (m_file.isEncrypted())
+        QFile::remove(m_file.blobPath); // on the server now; the message carries the key
+    setProgress(m_file.uploadSize(), m_file.uploadSize());
     setState(TransferState::Done);
     Q_EMIT finished();
 }
@@ -545,7 +614,7 @@ DownloadJob::DownloadJob(ApiClient *api, const Attachment &attachment, const QSt
     m_id = u"down:%1:%2"_s.arg(attachment.fileId, destination);
     m_fileId = attachment.fileId;
     m_name = attachment.name;
-    m_total = attachment.size;
+    m_total = attachment.storedSize();
 }
 
 void DownloadJob::start()
@@ -572,18 +641,18 @@ void DownloadJob::request()
         return;
     }
     m_from = m_partial.size();
-    if (m_from > m_attachment.size) {
+    if (m_from > storedSize()) {
         m_partial.resize(0);
         m_from = 0;
     }
-    if (m_from == m_attachment.size && m_from > 0) {
+    if (m_from == storedSize() && m_from > 0) {
         // Everything is here already (the last run stopped before checking it).
         m_partial.close();
         verify();
         return;
     }
     m_partial.seek(m_from);
-    setProgress(m_from, m_attachment.size);
+    setProgress(m_from, storedSize());
     setState(TransferState::Running);
     m_reply = m_api->openContent(m_attachment.fileId, m_from);
     m_reply->setParent(this);
@@ -608,7 +677,7 @@ void DownloadJob::onReadyRead()
     }
     while (reply->bytesAvailable() > 0) {
         const QByteArray bytes = reply->read(chunkBytes);
-        if (m_partial.pos() + bytes.size() > m_attachment.size
+        if (m_partial.pos() + bytes.size() > storedSize()
             || m_partial.write(bytes) != bytes.size()) {
             reply->disconnect(this);
             reply->abort();
@@ -620,7 +689,7 @@ void DownloadJob::onReadyRead()
             return;
         }
     }
-    setProgress(m_partial.pos(), m_attachment.size);
+    setProgress(m_partial.pos(), storedSize());
 }
 
 void DownloadJob::onFinished()
@@ -637,7 +706,7 @@ void DownloadJob::onFinished()
     const qint64 have = m_partial.pos();
     m_partial.flush();
     if ((status == 200 || status == 206) && reply->error() == QNetworkReply::NoError) {
-        if (have == m_attachment.size) {
+        if (have == storedSize()) {
             m_partial.close();
             m_failures = 0;
             verify();
@@ -673,33 +742,74 @@ void DownloadJob::onFinished()
     setState(TransferState::Failed, error.message);
 }
 
+DownloadJob::CheckedDownload DownloadJob::check(const QString &path, const Attachment &attachment,
+                                                const std::atomic_bool *cancelled)
+{
+    const QString damaged
+            = u"The downloaded file is damaged (its SHA-256 does not match). Try again."_s;
+    if (!attachment.isEncrypted()) {
+        const QString sha256 = sha256OfFile(path, cancelled);
+        if (sha256 != attachment.sha256) {
+            qCWarning(lcTransfers) << "download of" << attachment.fileId << "has SHA-256" << sha256
+                                   << "instead of" << attachment.sha256;
+            return {{}, damaged, true};
+        }
+        return {path, {}, false};
+    }
+    // The blob must be the one the key was made for before anything is decrypted (decrypt()
+    // hashes it first); the plaintext must then be the file that was sent.
+    QFile blob(path);
+    const QString plainPath = path + u".plain"_s;
+    QSaveFile plain(plainPath);
+    if (!blob.open(QIODevice::ReadOnly))
+        return {{}, u"Cannot read %1: %2"_s.arg(path, blob.errorString()), false};
+    if (!plain.open(QIODevice::WriteOnly))
+        return {{}, u"Cannot write %1: %2"_s.arg(plainPath, plain.errorString()), false};
+    const auto decrypted = crypto::AttachmentCipher::decrypt(
+            blob, plain, crypto::SecretBytes(attachment.key),
+            QByteArray::fromHex(attachment.blobSha256.toLatin1()));
+    const bool matches = decrypted
+            && QString::fromLatin1(decrypted->plaintextSha256.toHex()) == attachment.sha256;
+    if (!matches) {
+        plain.cancelWriting();
+        qCWarning(lcTransfers) << "download of" << attachment.fileId << "does not decrypt:"
+                               << (decrypted ? u"the plaintext's SHA-256 differs"_s
+                                             : decrypted.error());
+        return {{}, damaged, true};
+    }
+    if (!plain.commit())
+        return {{}, u"Cannot write %1: %2"_s.arg(plainPath, plain.errorString()), false};
+    blob.close();
+    QFile::remove(path); // the blob is of no more use once its plaintext is here
+    return {plainPath, {}, false};
+}
+
 void DownloadJob::verify()
 {
     if (m_stop->load())
         return; // cancelled
     setState(TransferState::Verifying);
     const QString path = m_partialPath;
+    const Attachment attachment = m_attachment;
     const auto stop = m_stop;
-    runInBackground<QString>(
-            newAttempt(), [path, stop] { return sha256OfFile(path, stop.get()); },
-            [this](QString sha256) {
-                if (sha256 != m_attachment.sha256) {
-                    qCWarning(lcTransfers) << "download of" << m_fileId << "has SHA-256" << sha256
-                                           << "instead of" << m_attachment.sha256;
-                    QFile::remove(m_partialPath);
-                    setProgress(0, m_attachment.size);
-                    setState(TransferState::Failed,
-                             u"The downloaded file is damaged (its SHA-256 does not match). "
-                             "Try again."_s);
+    runInBackground<CheckedDownload>(
+            newAttempt(), [path, attachment, stop] { return check(path, attachment, stop.get()); },
+            [this](CheckedDownload checked) {
+                if (!checked.error.isEmpty()) {
+                    if (checked.damaged) {
+                        QFile::remove(m_partialPath);
+                        setProgress(0, storedSize());
+                    }
+                    setState(TransferState::Failed, checked.error);
                     return;
                 }
                 QString error;
-                if (!moveInto(m_partialPath, m_destination, &error)) {
+                if (!moveInto(checked.file, m_destination, &error)) {
                     setState(TransferState::Failed, error);
                     return;
                 }
                 m_localPath = m_destination;
-                setProgress(m_attachment.size, m_attachment.size);
+                setProgress(storedSize(), storedSize());
                 setState(TransferState::Done);
                 Q_EMIT finished();
             });
@@ -845,9 +955,17 @@ void TransferListModel::remove(FileTransfer *job)
     job->deleteLater();
 }
 
-UploadJob *TransferListModel::upload(const QString &path, qint64 peerId, const QString &clientId)
+UploadJob *TransferListModel::upload(const QString &path, qint64 peerId, const QString &clientId,
+                                     bool encrypt)
 {
-    auto *job = new UploadJob(m_api, path, peerId, clientId, this);
+    QString blob;
+    if (encrypt) {
+        const QString dir = m_dir.isEmpty()
+                ? QStandardPaths::writableLocation(QStandardPaths::TempLocation)
+                : QDir(m_dir).filePath(u"partial"_s);
+        blob = QDir(dir).filePath(u"up-%1.blob"_s.arg(clientId));
+    }
+    auto *job = new UploadJob(m_api, path, peerId, clientId, blob, this);
     add(job);
     job->start();
     return job;

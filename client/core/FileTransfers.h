@@ -12,6 +12,13 @@
 // A download streams GET /files/{id}/content into a partial file (a Range request continues
 // a partial one), checks the SHA-256 against the attachment's, then moves the file into
 // place: images into a cache folder named by their SHA-256, files where the user chose.
+//
+// End-to-end encrypted (docs/e2ee.md): an upload to a peer with a session first encrypts the
+// file into a blob beside the partial downloads (crypto::AttachmentCipher, a fresh key) and
+// sends that blob, announced without a name and as application/octet-stream; the key, the
+// blob's SHA-256 and everything else about the file go into the encrypted message. A download
+// of such an attachment checks the blob's SHA-256, decrypts it into a second partial file,
+// checks the plaintext's SHA-256, and only then moves the file into place.
 #pragma once
 
 #include <QAbstractListModel>
@@ -63,10 +70,26 @@ struct PreparedFile
     int width = 0; // images only
     int height = 0;
     QByteArray thumbnail; // JPEG, at most Attachment::maxThumbnailBytes
+    // An encrypted upload: the blob that is sent instead of the file, and its key.
+    QString blobPath;
+    QByteArray key;
+    qint64 blobSize = 0;
+    QString blobSha256;
 
     bool isImage() const { return width > 0 && height > 0; }
-    // Reads the file piece by piece; `cancelled` stops early.
-    static PreparedFile inspect(const QString &path, const std::atomic_bool *cancelled = nullptr);
+    bool isEncrypted() const { return !key.isEmpty(); }
+    // What goes to the server: the blob when encrypted, else the file.
+    QString uploadPath() const { return isEncrypted() ? blobPath : path; }
+    qint64 uploadSize() const { return isEncrypted() ? blobSize : size; }
+    QString uploadSha256() const { return isEncrypted() ? blobSha256 : sha256; }
+
+    // Reads the file piece by piece; `cancelled` stops early. Without `hash` the SHA-256 is
+    // left for encryptInto(), which reads the file anyway.
+    static PreparedFile inspect(const QString &path, const std::atomic_bool *cancelled = nullptr,
+                                bool hash = true);
+    // Encrypts the file into `blobPath` with a fresh key; fills in the blob's fields, and the
+    // file's size and SHA-256 as they were read (sets error on failure).
+    void encryptInto(const QString &blobPath);
     // A JPEG of the image that fits in maxBytes: smaller and more compressed until it does.
     static QByteArray thumbnailOf(const QImage &image, qsizetype maxBytes);
 };
@@ -145,8 +168,10 @@ class UploadJob : public FileTransfer
     Q_OBJECT
 
 public:
+    // With a `blobPath` the file is end-to-end encrypted into it and the blob is sent.
     UploadJob(ApiClient *api, const QString &path, qint64 peerId, const QString &clientId,
-              QObject *parent = nullptr);
+              const QString &blobPath = {}, QObject *parent = nullptr);
+    ~UploadJob() override;
 
     void start() override;
     void retry() override;
@@ -174,6 +199,7 @@ private:
     static void deleteUpload(ApiClient *api, const QString &fileId, int attempt);
 
     PreparedFile m_file;
+    QString m_blobPath; // "" : sent as it is
     FileUpload m_upload;
     QFile m_source;
     int m_resumes = 0;
@@ -205,6 +231,17 @@ private:
     void onReadyRead();
     void onFinished();
     void verify();
+    // Off the GUI thread: the downloaded file checked (and decrypted when it is encrypted).
+    struct CheckedDownload
+    {
+        QString file;  // ready to move into place
+        QString error; // why not
+        bool damaged;  // the partial download is useless: the next try starts from 0
+    };
+    static CheckedDownload check(const QString &path, const Attachment &attachment,
+                                 const std::atomic_bool *cancelled);
+    // The bytes the server holds (the blob when encrypted).
+    qint64 storedSize() const { return m_attachment.storedSize(); }
 
     Attachment m_attachment;
     QString m_destination;
@@ -254,7 +291,9 @@ public:
     void setStorageDir(const QString &dir);
     QString storageDir() const { return m_dir; }
 
-    UploadJob *upload(const QString &path, qint64 peerId, const QString &clientId);
+    // `encrypt`: end to end, for a peer with a session (the key goes into the message).
+    UploadJob *upload(const QString &path, qint64 peerId, const QString &clientId,
+                      bool encrypt = false);
     // A download to `destination`; an empty destination means the image cache.
     DownloadJob *download(const Attachment &attachment, const QString &destination = {});
     // The cached copy of an image by its SHA-256 ("" when not cached).

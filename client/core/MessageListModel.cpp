@@ -71,6 +71,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
             {TransferTextRole, "transferText"},
             {TransferErrorRole, "transferError"},
             {LocalFileRole, "localFile"},
+            {NotEncryptedRole, "notEncrypted"},
     };
 }
 
@@ -122,6 +123,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return m.fileId;
     case HasAttachmentRole:
         return row.attachment.has_value();
+    case NotEncryptedRole:
+        return row.notEncrypted;
     case IsImageRole:
         return row.attachment && row.attachment->isImage();
     case FileNameRole:
@@ -192,6 +195,7 @@ void MessageListModel::setMessage(Row &row, const Message &message) const
 {
     row.message = message;
     row.attachment = format::attachmentOf(message);
+    row.notEncrypted = m_wasPlaintext && m_wasPlaintext(message);
 }
 
 void MessageListModel::refreshTransfer(const QString &clientId, const QString &fileId)

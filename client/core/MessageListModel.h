@@ -66,6 +66,8 @@ public:
         TransferTextRole,     // QString: "1.2 MB of 5.2 MB"
         TransferErrorRole,    // QString
         LocalFileRole,        // QUrl: the downloaded file, once there
+
+        NotEncryptedRole, // bool: end-to-end encryption is on here, yet the server could read it
     };
     Q_ENUM(Role)
 
@@ -99,6 +101,12 @@ public:
     void setPager(Pager pager) { m_pager = std::move(pager); }
     // Where the transfer roles come from (not owned; may be null).
     void setTransfers(const TransferListModel *transfers) { m_transfers = transfers; }
+    // Which stored messages travelled readable by the server (E2ee::wasPlaintext); asked once
+    // per row as it is set.
+    void setPlaintextCheck(std::function<bool(const Message &)> check)
+    {
+        m_wasPlaintext = std::move(check);
+    }
     // A transfer of the message with this client_id, or of this file, changed.
     void refreshTransfer(const QString &clientId, const QString &fileId);
 
@@ -144,6 +152,7 @@ private:
         MessageStatus::Status status = MessageStatus::None;
         QString error;
         std::optional<Attachment> attachment;
+        bool notEncrypted = false;
     };
 
     Row makeRow(const Message &message, MessageStatus::Status status) const;
@@ -171,6 +180,7 @@ private:
     QString m_loadError;
     qint64 m_peerReadUpTo = 0;
     const TransferListModel *m_transfers = nullptr;
+    std::function<bool(const Message &)> m_wasPlaintext;
 };
 
 } // namespace fastchat::client

@@ -51,6 +51,7 @@ MessageListModel *MessageModels::get(qint64 peerId)
     auto *model = new MessageListModel(m_me, peerId, this);
     m_models.insert(peerId, model);
     model->setTransfers(m_transfers);
+    model->setPlaintextCheck(m_wasPlaintext);
     const quint64 generation = m_generation;
     model->setPager(
             [this, peerId, generation](qint64 before, int limit, MessageListModel::PageDone done) {

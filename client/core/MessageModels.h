@@ -39,6 +39,11 @@ public:
     // Every page from the server passes through this first (end-to-end encryption: an
     // envelope comes back with its text).
     void setOpener(std::function<Message(const Message &)> opener) { m_open = std::move(opener); }
+    // Passed to every model (MessageListModel::setPlaintextCheck).
+    void setPlaintextCheck(std::function<bool(const Message &)> check)
+    {
+        m_wasPlaintext = std::move(check);
+    }
 
 Q_SIGNALS:
     // The server's newest page is in (a view of it may now mark messages read).
@@ -52,6 +57,7 @@ private:
     Outbox *m_outbox;
     const TransferListModel *m_transfers = nullptr;
     std::function<Message(const Message &)> m_open;
+    std::function<bool(const Message &)> m_wasPlaintext;
     qint64 m_me = 0;
     QHash<qint64, MessageListModel *> m_models;
     quint64 m_generation = 0; // answers for a previous user are dropped

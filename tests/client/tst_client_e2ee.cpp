@@ -5,24 +5,32 @@
 // encrypted local database); a tampered envelope shows an error and the next message still
 // opens; a peer without keys makes the chat "not encrypted" and nothing is sent until the
 // user chooses to; a peer whose client starts over with a new identity shows the key-change
-// warning. At the end the whole server database (the SQLite file, or every table of the
-// PostgreSQL database dumped as text), the server's files folder and the clients' folders
-// are searched for the text of every encrypted message: none may be there. The plaintext the
-// user chose to send to the peer without keys must be found on the server: the scan works.
+// warning. A file and an image go encrypted (the server's blob is not the file, its record
+// has no name) and arrive whole; a plaintext message in an encrypted chat is marked; two
+// clients that start their session at the same moment settle on one and lose nothing. At the
+// end the whole server database (the SQLite file, or every table of the PostgreSQL database
+// dumped as text), the server's files folder and the clients' folders are searched for the
+// text of every encrypted message, the file's content and name, and the image's: none may be
+// there. The plaintext the user chose to send to the peer without keys must be found on the
+// server: the scan works.
 #include "ClientHarness.h"
 #include "TestServer.h"
 
 #include <QDirIterator>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
 
 #include <ChatClient.h>
+#include <FileTransfers.h>
 #include <KeyStore.h>
 #include <MessageListModel.h>
 #include <SocketClient.h>
@@ -66,6 +74,31 @@ QByteArray dumpPostgres(const QString &url, QString *error)
         return {};
     }
     return dump.readAllStandardOutput();
+}
+
+int rowOfFileName(MessageListModel *view, const QString &name)
+{
+    for (int row = 0; view && row < view->rowCount(); ++row) {
+        if (roleAt(view, row, MessageListModel::FileNameRole).toString() == name)
+            return row;
+    }
+    return -1;
+}
+
+int decryptErrors(MessageListModel *view)
+{
+    int n = 0;
+    for (int row = 0; view && row < view->rowCount(); ++row) {
+        if (E2ee::isDecryptError(roleAt(view, row, MessageListModel::ContentRole).toString()))
+            ++n;
+    }
+    return n;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 void waitForKeys(TestUser &user)
@@ -175,15 +208,149 @@ void ClientE2eeTest::encryptedEndToEnd()
     QCOMPARE(alice->e2ee()->safetyNumber(bob.account.id),
              bob->e2ee()->safetyNumber(alice.account.id));
 
-    // Files are not encrypted yet: none is uploaded into an encrypted chat.
+    // A file and an image, end to end encrypted. What the users pick and save lives outside
+    // the app's folders; the image is also in Bob's image cache (his own folder), which is
+    // why the image's marker is searched on the server only.
+    QTemporaryDir outside;
+    const QString fileSecret = marker(u"file-content"_s);
+    const QString fileName = marker(u"secret-name"_s) + u".txt"_s;
+    const QString imageSecret = marker(u"image-content"_s);
+    const QString imageName = marker(u"secret-photo"_s) + u".png"_s;
+    QStringList serverOnlySecrets{imageSecret, imageName};
+    secrets << fileSecret << fileName;
     {
-        QTemporaryFile file;
-        QVERIFY(file.open());
-        file.write("a file");
+        // Several 64 KiB chunks and a partial last one, with the marker in the middle.
+        QByteArray content(150 * 1024, 'x');
+        for (int i = 0; i < content.size(); ++i)
+            content[i] = char('a' + QRandomGenerator::global()->bounded(26));
+        content.replace(70 * 1024, fileSecret.size(), fileSecret.toUtf8());
+        const QString path = QDir(outside.path()).filePath(fileName);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
         file.close();
-        QVERIFY(!alice->sendFileTo(bob.account.id, file.fileName()));
-        QVERIFY2(alice->notice().contains(u"files cannot be end-to-end encrypted yet"_s),
-                 qPrintable(alice->notice()));
+
+        QImage picture(300, 200, QImage::Format_RGB32);
+        picture.fill(QColor(30, 120, 200));
+        picture.setText(u"Comment"_s, imageSecret); // a PNG text chunk: the marker, as is
+        const QString imagePath = QDir(outside.path()).filePath(imageName);
+        QVERIFY(picture.save(imagePath, "PNG"));
+        QVERIFY(readAll(imagePath).contains(imageSecret.toUtf8()));
+
+        alice.open(bob.account.id);
+        QVERIFY(alice->sendFileTo(bob.account.id, path));
+        QVERIFY(alice->sendFileTo(bob.account.id, imagePath));
+        MessageListModel *bobsChat = bob.open(alice.account.id);
+        QTRY_VERIFY_WITH_TIMEOUT(rowOfFileName(bobsChat, fileName) >= 0, waitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(rowOfFileName(bobsChat, imageName) >= 0, waitMs);
+        const int imageRow = rowOfFileName(bobsChat, imageName);
+        QVERIFY(roleAt(bobsChat, imageRow, MessageListModel::IsImageRole).toBool());
+        QVERIFY(roleAt(bobsChat, imageRow, MessageListModel::ThumbnailRole)
+                        .toString()
+                        .startsWith(u"data:image/"_s));
+
+        const QString fileId = roleAt(bobsChat, rowOfFileName(bobsChat, fileName),
+                                      MessageListModel::FileIdRole)
+                                       .toString();
+        const auto attachment = bobsChat->attachmentOfFile(fileId);
+        QVERIFY(attachment && attachment->isEncrypted());
+        QCOMPARE(attachment->size, qint64(content.size()));
+        // The server's record: a blob of another size, without a name or a type.
+        const QJsonObject record
+                = server.request("GET", u"/files/%1"_s.arg(fileId), {}, aliceToken).toObject();
+        QCOMPARE(record.value(u"size"_s).toInteger(), attachment->blobSize);
+        QVERIFY(attachment->blobSize > qint64(content.size()));
+        QVERIFY2(!record.value(u"name"_s).toString().contains(u"secret"_s),
+                 qPrintable(record.value(u"name"_s).toString()));
+        QCOMPARE(record.value(u"mime_type"_s).toString(), u"application/octet-stream"_s);
+        QVERIFY(record.value(u"sha256"_s).toString() != attachment->sha256);
+
+        const QString saved = QDir(outside.path()).filePath(u"saved.txt"_s);
+        QPointer<DownloadJob> job = bob->transfers()->download(*attachment, saved);
+        QTRY_VERIFY_WITH_TIMEOUT(!job || !job->isActive(), waitMs);
+        QVERIFY(job);
+        QVERIFY2(job->state() == TransferState::Done, qPrintable(job->errorString()));
+        QCOMPARE(readAll(saved), content);
+
+        // The full image, through the cache.
+        const QString imageId = roleAt(bobsChat, imageRow, MessageListModel::FileIdRole).toString();
+        QSignalSpy ready(bob.client.get(), &ChatClient::imageReady);
+        bob->openImage(imageId);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, waitMs);
+        QCOMPARE(readAll(ready.at(0).at(1).toUrl().toLocalFile()), readAll(imagePath));
+
+        // A blob swapped on the server does not open: a file Alice sends in plaintext
+        // elsewhere is no substitute for the encrypted one.
+        fastchat::Attachment swapped = *attachment;
+        swapped.blobSha256 = QString(64, u'0');
+        QPointer<DownloadJob> bad = bob->transfers()->download(
+                swapped, QDir(outside.path()).filePath(u"swapped.txt"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(!bad || !bad->isActive(), waitMs);
+        QVERIFY(bad && bad->state() == TransferState::Failed);
+        QVERIFY(!QFile::exists(QDir(outside.path()).filePath(u"swapped.txt"_s)));
+    }
+
+    // A plaintext message in the encrypted chat (a client without encryption, or anyone with
+    // Alice's password) is shown, and marked; the encrypted ones are not.
+    {
+        const QString injected = marker(u"plaintext-injected"_s);
+        QVERIFY(server.postMessage(aliceToken, bob.account.id, injected) > 0);
+        MessageListModel *bobsChat = bob->messagesWith(alice.account.id);
+        QTRY_VERIFY_WITH_TIMEOUT(rowOfContent(bobsChat, injected) >= 0, waitMs);
+        QCOMPARE(roleAt(bobsChat, rowOfContent(bobsChat, injected),
+                        MessageListModel::NotEncryptedRole)
+                         .toBool(),
+                 true);
+        QCOMPARE(roleAt(bobsChat, rowOfContent(bobsChat, secrets.at(0)),
+                        MessageListModel::NotEncryptedRole)
+                         .toBool(),
+                 false);
+        QCOMPARE(roleAt(bobsChat, rowOfFileName(bobsChat, fileName),
+                        MessageListModel::NotEncryptedRole)
+                         .toBool(),
+                 false);
+    }
+
+    // Dave and Alice open their chat and write at the same moment: each starts a session with
+    // the other's prekeys. They settle on one, and every message opens.
+    {
+        TestUser dave{server.registerUser(u"dave"_s), {}, {}};
+        QTemporaryDir daveData;
+        signIn(dave, server, daveData.path(), true);
+        if (QTest::currentTestFailed())
+            return;
+        waitForKeys(dave);
+        alice.open(dave.account.id);
+        dave.open(alice.account.id);
+        QTRY_COMPARE_WITH_TIMEOUT(alice->e2ee()->state(dave.account.id), E2ee::Encrypted, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(dave->e2ee()->state(alice.account.id), E2ee::Encrypted, waitMs);
+        const QString fromAlice = marker(u"alice-at-once"_s);
+        const QString fromDave = marker(u"dave-at-once"_s);
+        QVERIFY(alice->sendMessage(fromAlice));
+        QVERIFY(dave->sendMessage(fromDave));
+        MessageListModel *alicesView = alice->messagesWith(dave.account.id);
+        MessageListModel *davesView = dave->messagesWith(alice.account.id);
+        QTRY_COMPARE_WITH_TIMEOUT(countContent(davesView, fromAlice), 1, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(countContent(alicesView, fromDave), 1, waitMs);
+        for (int round = 0; round < 3; ++round) {
+            say(alice, dave, u"alice-round"_s);
+            say(dave, alice, u"dave-round"_s);
+            if (QTest::currentTestFailed())
+                return;
+        }
+        // Both at once again, now on the settled session.
+        const QString again1 = marker(u"alice-again"_s);
+        const QString again2 = marker(u"dave-again"_s);
+        QVERIFY(alice->sendMessage(again1));
+        QVERIFY(dave->sendMessage(again2));
+        QTRY_COMPARE_WITH_TIMEOUT(countContent(davesView, again1), 1, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(countContent(alicesView, again2), 1, waitMs);
+        say(dave, alice, u"dave-last"_s);
+        QCOMPARE(decryptErrors(alicesView), 0);
+        QCOMPARE(decryptErrors(davesView), 0);
+        secrets << fromAlice << fromDave << again1 << again2;
+        QTRY_VERIFY_WITH_TIMEOUT(dave->keyStore()->isIdle(), waitMs);
+        dave.reset();
     }
 
     // Bob restarts: his sessions come back from the encrypted database, and his history
@@ -265,7 +432,8 @@ void ClientE2eeTest::encryptedEndToEnd()
             roleAt(toCarol, rowOfContent(toCarol, plain), MessageListModel::ClientIdRole)
                     .toString());
     QTRY_COMPARE_WITH_TIMEOUT(server.countStored(aliceToken, carol.id, plain), 1, waitMs);
-    QVERIFY(alice->e2ee()->fileRefusal(carol.id).isEmpty());
+    QCOMPARE(alice->e2ee()->filePolicy(carol.id).kind, FilePolicy::Plain);
+    QCOMPARE(alice->e2ee()->filePolicy(bob.account.id).kind, FilePolicy::Encrypt);
 
     // Alice verifies Bob; then Bob's client starts over with a new identity (keychain entry
     // gone): Alice sees the warning, the mark is gone, and his message still opens.
@@ -332,6 +500,12 @@ void ClientE2eeTest::encryptedEndToEnd()
         for (const QString &dir : {aliceData.path(), bobData.path()})
             QVERIFY2(filesContaining(dir, text).isEmpty(),
                      qPrintable(text + u" in "_s + filesContaining(dir, text).join(u", "_s)));
+    }
+    for (const QString &text : std::as_const(serverOnlySecrets)) {
+        QVERIFY2(filesContaining(server.dataDir(), text).isEmpty(),
+                 qPrintable(text + u" in "_s
+                            + filesContaining(server.dataDir(), text).join(u", "_s)));
+        QVERIFY2(!dump.contains(text), qPrintable(text + u" in the database dump"_s));
     }
 }
 

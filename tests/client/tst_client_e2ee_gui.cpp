@@ -2,7 +2,9 @@
 // The safety number view in the real window (Xvfb, keys in a real keychain): Bob writes to
 // Alice, Alice's chat says it is end-to-end encrypted, the dialog shows the same 60 digits
 // Bob's client computes, "Mark as verified" marks the contact, and a screenshot of each
-// state lands in the screenshots folder of the build tree.
+// state lands in the screenshots folder of the build tree. Then Bob sends an encrypted
+// photo (its preview shows from the thumbnail inside the encrypted message) and a message
+// without encryption, which is marked "not encrypted".
 #include "ClientHarness.h"
 #include "TestServer.h"
 
@@ -130,6 +132,38 @@ void ClientE2eeGuiTest::safetyNumberDialog()
     QTRY_VERIFY_WITH_TIMEOUT((bar = find(u"encryptionStateText"_s)), waitMs);
     QCOMPARE(bar->property("text").toString(), u"End-to-end encrypted"_s);
     screenshot(u"client-e2ee-chat"_s);
+
+    // An encrypted photo, then a plaintext message (as a client without encryption would
+    // send it): the preview shows, and only the plaintext one is marked.
+    {
+        QImage picture(640, 400, QImage::Format_RGB32);
+        picture.fill(QColor(40, 110, 180));
+        for (int y = 150; y < 250; ++y)
+            for (int x = 0; x < 640; ++x)
+                picture.setPixel(x, y, qRgb(250, 200, 60));
+        const QString path = data.filePath(u"sunset.png"_s);
+        QVERIFY(picture.save(path));
+        QVERIFY(bob->sendFileTo(alice.id, path));
+        QTRY_VERIFY_WITH_TIMEOUT(findVisual(m_window->contentItem(),
+                                            [](QQuickItem *item) {
+                                                return item->objectName() == u"imageThumbnail"_s
+                                                        && item->isVisible();
+                                            }),
+                                 waitMs);
+        QVERIFY(!findVisual(m_window->contentItem(), [](QQuickItem *item) {
+            return item->objectName() == u"notEncryptedMark"_s && item->isVisible();
+        }));
+        const QString plain = u"(sent from an app without encryption)"_s;
+        QVERIFY(server.postMessage(server.accessToken(bob.account), alice.id, plain) > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(countContent(client.messages(), plain), 1, waitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(findVisual(m_window->contentItem(),
+                                            [](QQuickItem *item) {
+                                                return item->objectName() == u"notEncryptedMark"_s
+                                                        && item->isVisible();
+                                            }),
+                                 waitMs);
+        screenshot(u"client-e2ee-attachment"_s);
+    }
 
     QQuickItem *encryptionBar = find(u"encryptionBar"_s);
     QVERIFY(encryptionBar);

@@ -328,6 +328,37 @@ private slots:
         QVERIFY(parsed->isImage());
         QVERIFY(a.toContent().toUtf8().size() < NewMessage::maxContentBytes);
         QVERIFY(!Attachment::fromContent(u"just text"_s).ok());
+        QVERIFY(!parsed->isEncrypted());
+        QVERIFY(!a.toJson().contains(u"key"_s));
+    }
+
+    void encryptedAttachmentCarriesItsKeyAndBlob()
+    {
+        Attachment a;
+        a.fileId = u"Zx_-09abcdefghijklmnop"_s;
+        a.name = u"report.pdf"_s;
+        a.size = 1000;
+        a.sha256 = QString(64, u'a');
+        a.key = QByteArray(Attachment::keyBytes, '\x01');
+        a.blobSize = 1041;
+        a.blobSha256 = QString(64, u'b');
+        const auto parsed = Attachment::fromContent(a.toContent());
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error()));
+        QVERIFY(parsed->isEncrypted());
+        QCOMPARE(parsed->key, a.key);
+        QCOMPARE(parsed->storedSize(), 1041);
+        QCOMPARE(parsed->storedSha256(), QString(64, u'b'));
+        QCOMPARE(parsed->size, 1000);
+
+        QJsonObject shortKey = a.toJson();
+        shortKey.insert(u"key"_s, QString::fromLatin1(QByteArray(16, '\x01').toBase64()));
+        QVERIFY(!Attachment::fromJson(shortKey).ok());
+        QJsonObject noBlobHash = a.toJson();
+        noBlobHash.remove(u"blob_sha256"_s);
+        QVERIFY(!Attachment::fromJson(noBlobHash).ok());
+        QJsonObject notBase64 = a.toJson();
+        notBase64.insert(u"key"_s, u"!!"_s);
+        QVERIFY(!Attachment::fromJson(notBase64).ok());
     }
 
     void newMessageCarriesAFileIdForImagesAndFiles()

@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QPointer>
 
+#include <fastchat/Attachment.h>
 #include <fastchat/crypto/Base64Url.h>
 #include <fastchat/crypto/Envelope.h>
 #include <fastchat/crypto/PreKeyBundle.h>
@@ -37,6 +38,15 @@ const QString kOneTimePreKey = u"otpk"_s;
 const QString kSession = u"session"_s;
 const QString kPeer = u"peer"_s;
 const QString kPlain = u"plain"_s;
+// The type of an opened message when it is not "text" (same ids as kPlain).
+const QString kPlainType = u"ptype"_s;
+// Earlier sessions with a peer, kept to open messages still on their way (see open()).
+constexpr int keptOldSessions = 4;
+
+QString oldSessionsKind(qint64 peerId)
+{
+    return u"oldsession/"_s + QString::number(peerId);
+}
 
 QByteArray compact(const QJsonObject &object)
 {
@@ -53,7 +63,43 @@ QString idKey(qint64 id)
     return u"id:"_s + QString::number(id);
 }
 
+bool isSealable(const QString &type)
+{
+    return type == u"text"_s || type == u"image"_s || type == u"file"_s;
+}
+
 } // namespace
+
+bool E2ee::keepOpened(const QString &id, const QString &type, const QString &content)
+{
+    if (!m_store.put(kPlain, id, content.toUtf8()))
+        return false;
+    return type == u"text"_s ? m_store.remove(kPlainType, id)
+                             : m_store.put(kPlainType, id, type.toUtf8());
+}
+
+std::optional<E2ee::Opened> E2ee::opened(const QString &id) const
+{
+    const auto content = m_store.get(kPlain, id);
+    if (!content)
+        return std::nullopt;
+    const auto type = m_store.get(kPlainType, id);
+    return Opened{type ? QString::fromUtf8(*type) : u"text"_s, QString::fromUtf8(*content)};
+}
+
+bool E2ee::wasPlaintext(const Message &message) const
+{
+    // Not yet stored: the outbox has still to seal it (or refuse it).
+    if (!isEnabled() || message.id <= 0 || isDecryptError(message.content)
+        || !isSealable(message.type))
+        return false;
+    // Whatever was opened from an envelope, or sealed into one, is in the local store.
+    if (m_store.get(kPlain, idKey(message.id)))
+        return false;
+    const bool mine = message.senderId == m_me;
+    return !mine || message.clientId.isEmpty()
+            || !m_store.get(kPlain, u"out:"_s + message.clientId);
+}
 
 QString E2ee::decryptErrorText(const QString &reason)
 {
@@ -479,11 +525,13 @@ void E2ee::fetchBundle(qint64 peerId)
 SealedMessage E2ee::seal(const NewMessage &message)
 {
     SealedMessage out{SealedMessage::Send, message, {}};
-    if (!isEnabled() || message.type != u"text"_s)
+    if (!isEnabled() || !isSealable(message.type))
         return out;
     // Made before (a retry, or a restart with it still in the outbox): the same envelope.
     if (const auto envelope = m_store.get(kPlain, u"out:"_s + message.clientId)) {
         out.message.content = QString::fromUtf8(*envelope);
+        if (message.type != u"text"_s)
+            out.message.type = u"file"_s;
         return out;
     }
     const qint64 peerId = message.receiverId;
@@ -525,7 +573,20 @@ SealedMessage E2ee::seal(const NewMessage &message)
         return {SealedMessage::Wait, message, {}};
     }
 
-    const QByteArray inner = compact({{u"type"_s, u"text"_s}, {u"text"_s, message.content}});
+    QJsonObject body{{u"type"_s, message.type}};
+    if (message.type == u"text"_s) {
+        body.insert(u"text"_s, message.content);
+    } else {
+        // The attachment (name, sizes, hashes, thumbnail, the blob's key) travels only in
+        // here; the server sees the file id it needs for access, as type "file".
+        const auto attachment = Attachment::fromContent(message.content);
+        if (!attachment)
+            return {SealedMessage::Refuse, message,
+                    u"Not sent: the attachment is not valid (%1)."_s.arg(attachment.error())};
+        body.insert(u"attachment"_s, attachment->toJson());
+        out.message.type = u"file"_s;
+    }
+    const QByteArray inner = compact(body);
     if (inner.size() > SessionCipher::maxPlaintextBytes)
         return {SealedMessage::Refuse, message,
                 u"Not sent: an encrypted message holds at most 47 KiB of text."_s};
@@ -537,7 +598,7 @@ SealedMessage E2ee::seal(const NewMessage &message)
     // The new ratchet state, the text and the envelope in one transaction.
     m_store.begin();
     const bool saved = m_store.put(kSession, peerKey, session->serialize())
-            && m_store.put(kPlain, u"c:"_s + message.clientId, message.content.toUtf8())
+            && keepOpened(u"c:"_s + message.clientId, message.type, message.content)
             && m_store.put(kPlain, u"out:"_s + message.clientId, content.toUtf8());
     if (!saved || !m_store.commit()) {
         m_store.rollback();
@@ -548,27 +609,29 @@ SealedMessage E2ee::seal(const NewMessage &message)
     return out;
 }
 
-QString E2ee::fileRefusal(qint64 peerId) const
+FilePolicy E2ee::filePolicy(qint64 peerId) const
 {
     if (!isEnabled())
-        return {};
+        return {FilePolicy::Plain, {}};
     if (state(peerId) == NotEncrypted) {
         const auto p = peer(peerId);
         if (p && p->plaintextAllowed)
-            return {};
-        return u"Not sent: this contact's app has no encryption keys. Choose “Send unencrypted” "
-               u"first to send files to them (the server can read them). Nothing was uploaded."_s;
+            return {FilePolicy::Plain, {}};
+        return {FilePolicy::Refuse,
+                u"Not sent: this contact's app has no encryption keys. Choose “Send unencrypted” "
+                u"first to send files to them (the server can read them). Nothing was "
+                u"uploaded."_s};
     }
-    return u"Not sent: files cannot be end-to-end encrypted yet, and this chat is encrypted. "
-           u"Nothing was uploaded."_s;
+    // Encrypted, or about to be (keys being fetched): the message waits for its session.
+    return {FilePolicy::Encrypt, {}};
 }
 
 void E2ee::noteAcknowledged(const QString &clientId, qint64 id)
 {
     if (!isEnabled() || clientId.isEmpty() || id <= 0)
         return;
-    if (const auto text = m_store.get(kPlain, u"c:"_s + clientId))
-        m_store.put(kPlain, idKey(id), *text);
+    if (const auto known = opened(u"c:"_s + clientId))
+        keepOpened(idKey(id), known->type, known->content);
 }
 
 Message E2ee::open(const Message &message)
@@ -581,8 +644,9 @@ Message E2ee::open(const Message &message)
         return out;
     }
     if (message.id > 0) {
-        if (const auto text = m_store.get(kPlain, idKey(message.id))) {
-            out.content = QString::fromUtf8(*text);
+        if (const auto known = opened(idKey(message.id))) {
+            out.type = known->type;
+            out.content = known->content;
             return out;
         }
     }
@@ -592,10 +656,11 @@ Message E2ee::open(const Message &message)
     }
     if (message.senderId == m_me) {
         if (!message.clientId.isEmpty()) {
-            if (const auto text = m_store.get(kPlain, u"c:"_s + message.clientId)) {
+            if (const auto known = opened(u"c:"_s + message.clientId)) {
                 if (message.id > 0)
-                    m_store.put(kPlain, idKey(message.id), *text);
-                out.content = QString::fromUtf8(*text);
+                    keepOpened(idKey(message.id), known->type, known->content);
+                out.type = known->type;
+                out.content = known->content;
                 return out;
             }
         }
@@ -610,11 +675,13 @@ Message E2ee::decryptEnvelope(const Message &message)
     Message out = message;
     const qint64 peerId = message.senderId;
     const QString peerKey = QString::number(peerId);
+    const QString oldKind = oldSessionsKind(peerId);
     auto fail = [this, &out, peerId](const QString &reason) {
         qCWarning(lcSession) << "message" << out.id << "from" << peerId
                              << "does not decrypt:" << reason;
         if (out.id > 0)
             m_failed.insert(out.id, reason);
+        out.type = u"text"_s;
         out.content = decryptErrorText(reason);
         return out;
     };
@@ -622,29 +689,56 @@ Message E2ee::decryptEnvelope(const Message &message)
     if (!envelope)
         return fail(envelope.error());
 
-    std::optional<SessionCipher> session;
+    std::optional<SessionCipher> current;
     if (const auto row = m_store.get(kSession, peerKey)) {
         auto restored = SessionCipher::deserialize(*row);
         if (restored)
-            session = restored.takeValue();
+            current = restored.takeValue();
     }
+    // Which session opens it. Both sides may start a session at once, and each then accepts
+    // the other's: every session stays usable for a while (kept as an old session), and the
+    // one a message last arrived on becomes the current one (Signal's rule), so both sides
+    // settle on the same session with the next message that gets through, and nothing sent
+    // meanwhile is lost. A new X3DH (the peer started over) becomes current too.
+    std::optional<SessionCipher> session;
     QByteArray plaintext;
+    QString currentError;
+    bool currentIsNew = false; // the current session did not know this X3DH
+    QString oldId;             // the old session that opened it
     std::optional<quint32> usedOneTimePreKey;
     bool accepted = false;
-    bool needAccept = !session;
-    if (session) {
-        auto opened = session->decrypt(*envelope);
+    if (current) {
+        SessionCipher trial = *current;
+        auto opened = trial.decrypt(*envelope);
         if (opened) {
             plaintext = opened.takeValue();
-        } else if (opened.errorCode() == crypto::Error::NewSession && envelope->x3dh) {
-            needAccept = true; // the peer started over (a reinstall, or a new identity)
+            session = std::move(trial);
         } else {
-            return fail(opened.error());
+            currentError = opened.error();
+            currentIsNew = opened.errorCode() == crypto::Error::NewSession;
         }
     }
-    if (needAccept) {
+    if (!session) {
+        for (const auto &[id, row] : m_store.all(oldKind)) {
+            auto restored = SessionCipher::deserialize(row);
+            if (!restored)
+                continue;
+            SessionCipher trial = restored.takeValue();
+            auto opened = trial.decrypt(*envelope);
+            if (opened) {
+                plaintext = opened.takeValue();
+                session = std::move(trial);
+                oldId = id;
+                break;
+            }
+        }
+    }
+    if (!session) {
         if (!envelope->x3dh)
-            return fail(u"there is no session with this contact for it."_s);
+            return fail(current ? currentError
+                                : u"there is no session with this contact for it."_s);
+        if (current && !currentIsNew)
+            return fail(currentError);
         const auto spk = signedPreKey(envelope->x3dh->signedPreKeyId);
         if (!spk)
             return fail(u"it names a signed prekey this computer does not have."_s);
@@ -662,24 +756,58 @@ Message E2ee::decryptEnvelope(const Message &message)
         usedOneTimePreKey = result->usedOneTimePreKeyId;
         accepted = true;
     }
+    // An old session of another identity (from before the peer started over) opens its late
+    // messages but does not come back: the current identity stays.
+    const bool promote = oldId.isEmpty() || !current
+            || session->peerIdentityKey() == current->peerIdentityKey();
 
     const QJsonObject inner = parse(plaintext);
     crypto::wipe(plaintext);
-    QString text = inner.value(u"text"_s).toString();
-    if (inner.value(u"type"_s).toString() != u"text"_s)
-        text = u"(An encrypted message of a kind this version cannot show.)"_s;
+    const QString type = inner.value(u"type"_s).toString();
+    out.type = u"text"_s;
+    if (type == u"text"_s) {
+        out.content = inner.value(u"text"_s).toString();
+    } else if (type == u"image"_s || type == u"file"_s) {
+        const auto attachment = Attachment::fromJson(inner.value(u"attachment"_s).toObject());
+        if (attachment && attachment->fileId == message.fileId) {
+            out.type = type;
+            out.content = attachment->toContent();
+        } else {
+            // The ratchet step stands (its key is used); the message shows why it is empty.
+            out.content = decryptErrorText(
+                    attachment ? u"its attachment is not the file the message names."_s
+                               : u"its attachment is not valid (%1)."_s.arg(attachment.error()));
+        }
+    } else {
+        out.content = u"(An encrypted message of a kind this version cannot show.)"_s;
+    }
 
-    // The ratchet step, the used one-time prekey and the text in one transaction: a crash
-    // never leaves a message key both used and still stored, or a text without its state.
+    // The ratchet step, the session swap, the used one-time prekey and the text in one
+    // transaction: a crash never leaves a message key both used and still stored, or a text
+    // without its state.
     m_store.begin();
-    bool saved = m_store.put(kSession, peerKey, session->serialize())
-            && m_store.put(kPlain, idKey(message.id), text.toUtf8());
+    bool saved = keepOpened(idKey(message.id), out.type, out.content);
+    if (!promote) {
+        saved = saved && m_store.put(oldKind, oldId, session->serialize());
+    } else {
+        saved = saved && m_store.put(kSession, peerKey, session->serialize());
+        if (!oldId.isEmpty())
+            saved = saved && m_store.remove(oldKind, oldId);
+        // Another session opened it: the current one is put aside, not dropped.
+        if (current && (accepted || !oldId.isEmpty()))
+            saved = saved && m_store.put(oldKind, nextOldSessionId(peerId), current->serialize());
+    }
     if (saved && usedOneTimePreKey)
         saved = m_store.remove(kOneTimePreKey, QString::number(*usedOneTimePreKey));
+    if (saved)
+        saved = pruneOldSessions(peerId);
     if (!saved || !m_store.commit()) {
         m_store.rollback();
         return fail(u"the local database could not save it."_s);
     }
+    if (!oldId.isEmpty() && promote)
+        qCInfo(lcSession) << "message" << message.id << "from" << peerId
+                          << "came on an earlier session: it is the current one again";
     if (accepted) {
         m_bundles.remove(peerId);
         m_states.remove(peerId);
@@ -691,8 +819,33 @@ Message E2ee::decryptEnvelope(const Message &message)
             Q_EMIT currentChanged();
         Q_EMIT peerReady(peerId);
     }
-    out.content = text;
     return out;
+}
+
+QString E2ee::nextOldSessionId(qint64 peerId) const
+{
+    // Increasing ids (the time, or one more than the newest): pruning drops the lowest.
+    qint64 next = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &[id, row] : m_store.all(oldSessionsKind(peerId)))
+        next = std::max(next, id.toLongLong() + 1);
+    return QString::number(next);
+}
+
+bool E2ee::pruneOldSessions(qint64 peerId)
+{
+    const QString kind = oldSessionsKind(peerId);
+    auto rows = m_store.all(kind);
+    if (rows.size() <= keptOldSessions)
+        return true;
+    // Ids are the times they were put aside: the oldest go first.
+    std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
+        return a.first.toLongLong() < b.first.toLongLong();
+    });
+    for (qsizetype i = 0; i < rows.size() - keptOldSessions; ++i) {
+        if (!m_store.remove(kind, rows.at(i).first))
+            return false;
+    }
+    return true;
 }
 
 // ---- the current conversation ---------------------------------------------------------------

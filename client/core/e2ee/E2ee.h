@@ -46,6 +46,18 @@ struct SealedMessage
     QString error;
 };
 
+// How a file goes to a peer (E2ee::filePolicy).
+struct FilePolicy
+{
+    enum Kind {
+        Encrypt, // end to end: the blob is encrypted, its key goes in the encrypted message
+        Plain,   // as it is: encryption is off here, or the user chose unencrypted for them
+        Refuse,  // not at all: `error` says why
+    };
+    Kind kind = Plain;
+    QString error;
+};
+
 class E2ee : public QObject
 {
     Q_OBJECT
@@ -105,10 +117,12 @@ public:
     Message open(const Message &message);
     // The outbox's hook for an outgoing message.
     SealedMessage seal(const NewMessage &message);
-    // Why a file may not be uploaded to this peer ("" when it may): files are not end-to-end
-    // encrypted yet, so they go only where the chat already says "not encrypted" (encryption
-    // off here, or a peer without keys to whom the user chose to send unencrypted).
-    QString fileRefusal(qint64 peerId) const;
+    // Whether a file to this peer is encrypted, sent as it is, or refused (a peer without
+    // keys, until the user chooses to send unencrypted).
+    FilePolicy filePolicy(qint64 peerId) const;
+    // A message the server could read although encryption is on here (a peer's client
+    // without it, or the user's choice): the chat marks it. Opened messages only.
+    bool wasPlaintext(const Message &message) const;
     // An acknowledged message of mine: its text is kept under the server's id too.
     void noteAcknowledged(const QString &clientId, qint64 id);
 
@@ -157,6 +171,19 @@ private:
         bool wasVerified = false; // verified before the change: sending waits for the user
         bool plaintextAllowed = false;
     };
+
+    // A message as opened: its type and content (text, or attachment JSON).
+    struct Opened
+    {
+        QString type;
+        QString content;
+    };
+    // Opened messages by "id:<id>" or "c:<client id>", in the encrypted local database.
+    bool keepOpened(const QString &id, const QString &type, const QString &content);
+    std::optional<Opened> opened(const QString &id) const;
+    QString nextOldSessionId(qint64 peerId) const;
+    // Keeps the newest few old sessions of a peer (inside the caller's transaction).
+    bool pruneOldSessions(qint64 peerId);
 
     void setProblem(const QString &problem);
     std::optional<Peer> peer(qint64 peerId) const;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // One message: a day separator when it starts a day, then the bubble (mine on the right,
 // theirs on the left) with the time and, for mine, the ticks; a refused message offers
-// Retry and Delete. An image shows its thumbnail (click: the full image); a file shows a
-// card with its name, size and Save; both show the progress of their upload or download.
+// Retry and Delete; in an encrypted chat, a message that was not encrypted says so. An image
+// shows its thumbnail (click: the full image); a file shows a card with its name, size and
+// Save; both show the progress of their upload or download.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -37,6 +38,7 @@ Item {
     required property string transferText
     required property string transferError
     required property url localFile
+    required property bool notEncrypted
 
     width: ListView.view ? ListView.view.width : implicitWidth
     implicitHeight: column.implicitHeight + (delegate.firstInGroup ? Theme.spacing * 2 : Math.round(Theme.spacing / 2))
@@ -147,6 +149,20 @@ Item {
                 anchors.bottomMargin: Math.round(Theme.padding * 0.55)
                 spacing: Math.round(Theme.spacing / 2)
 
+                // In an encrypted chat, a message the server could read says so.
+                Label {
+                    objectName: "notEncryptedMark"
+                    visible: delegate.notEncrypted && ChatClient.e2ee.currentState === E2ee.Encrypted
+                    text: qsTr("not encrypted")
+                    color: Theme.danger
+                    font.pointSize: Theme.smallFontSize
+                    ToolTip.visible: notEncryptedHover.hovered
+                    ToolTip.text: qsTr("This message was sent without end-to-end encryption: the server could read it.")
+
+                    HoverHandler {
+                        id: notEncryptedHover
+                    }
+                }
                 Label {
                     text: delegate.timeText
                     color: Theme.subtleText

@@ -23,6 +23,11 @@ QJsonObject Attachment::toJson() const
     }
     if (!thumbnail.isEmpty())
         o.insert(u"thumbnail"_s, QString::fromLatin1(thumbnail.toBase64()));
+    if (isEncrypted()) {
+        o.insert(u"key"_s, QString::fromLatin1(key.toBase64()));
+        o.insert(u"blob_size"_s, blobSize);
+        o.insert(u"blob_sha256"_s, blobSha256);
+    }
     return o;
 }
 
@@ -41,8 +46,21 @@ Parsed<Attachment> Attachment::fromJson(const QJsonObject &object)
             = r.optionalString(u"thumbnail"_s, maxThumbnailBytes * 2).value_or(QString());
     if (r.ok() && !FileUpload::isValidId(a.fileId))
         r.fail(u"file_id must be letters, digits, - and _"_s);
+    const QString key = r.optionalString(u"key"_s, 64).value_or(QString());
+    a.blobSize = r.optionalCount(u"blob_size"_s).value_or(0);
+    a.blobSha256 = r.optionalString(u"blob_sha256"_s, 64).value_or(QString());
     if (r.ok() && !a.sha256.isEmpty() && !FileUpload::isValidSha256(a.sha256))
         r.fail(u"sha256 must be 64 lower-case hex digits"_s);
+    if (r.ok() && !key.isEmpty()) {
+        auto decoded = QByteArray::fromBase64Encoding(key.toLatin1(),
+                                                      QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded || decoded.decoded.size() != keyBytes)
+            r.fail(u"key must be %1 bytes in base64"_s.arg(keyBytes));
+        else if (!FileUpload::isValidSha256(a.blobSha256) || !FileUpload::isValidSha256(a.sha256))
+            r.fail(u"an encrypted attachment needs sha256 and blob_sha256"_s);
+        else
+            a.key = decoded.decoded;
+    }
     if (r.ok() && !thumbnail.isEmpty()) {
         auto decoded = QByteArray::fromBase64Encoding(thumbnail.toLatin1(),
                                                       QByteArray::AbortOnBase64DecodingErrors);

@@ -97,7 +97,7 @@ Item {
                 showDay: false, firstInGroup: true, fileId: "", hasAttachment: false, isImage: false,
                 fileName: "", fileSizeText: "", imageWidth: 0, imageHeight: 0, thumbnail: "",
                 transferId: "", transferState: TransferState.None, transferProgress: 0, transferText: "",
-                transferError: "", localFile: ""
+                transferError: "", localFile: "", notEncrypted: false
             }
             for (const key in overrides)
                 row[key] = overrides[key]
