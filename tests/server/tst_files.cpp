@@ -137,14 +137,6 @@ private:
     QVERIFY2(!var.isEmpty(), qPrintable(var##Error)); \
     const QString var##Id = var[u"id"_s].toString()
 
-// FC_STATUS evaluates its response twice (QVERIFY2 builds the message up front): requests
-// with side effects go through a variable first.
-#define FC_EXPECT(request, expected) \
-    do { \
-        const HttpResponse response_ = (request); \
-        FC_STATUS(response_, expected); \
-    } while (false)
-
 // Every regular file below `dir`, relative to it.
 QStringList filesBelow(const QString &dir)
 {
@@ -205,7 +197,7 @@ private slots:
                      mine.header("Content-Disposition").constData());
 
             // Bob may read it once a message to him carries it.
-            FC_EXPECT(files.download(bob, id), 404);
+            FC_STATUS(files.download(bob, id), 404);
             const HttpResponse message = files.sendWithFile(alice, bob, id);
             FC_STATUS(message, 201);
             QCOMPARE(message.object()[u"file_id"_s].toString(), id);
@@ -254,7 +246,7 @@ private slots:
                                                     sha256Of(bytes));
         FC_STATUS(created, 201);
         const QString id = created.object()[u"id"_s].toString();
-        FC_EXPECT(files.patch(alice, id, 0, bytes.left(chunkBytes)), 200);
+        FC_STATUS(files.patch(alice, id, 0, bytes.left(chunkBytes)), 200);
 
         // The connection drops in the middle of the second chunk's body.
         QTcpSocket socket;
@@ -300,15 +292,15 @@ private slots:
         const QByteArray bytes = randomBytes(1000);
         const HttpResponse created = files.announce(alice, bytes.size());
         const QString id = created.object()[u"id"_s].toString();
-        FC_EXPECT(files.patch(alice, id, 0, bytes.left(400)), 200);
+        FC_STATUS(files.patch(alice, id, 0, bytes.left(400)), 200);
 
         const HttpResponse ahead = files.patch(alice, id, 600, bytes.mid(600));
         FC_STATUS(ahead, 409);
         QVERIFY(ahead.isErrorBody());
         QCOMPARE(ahead.object()[u"offset"_s].toInteger(), 400);
         QCOMPARE(ahead.header("Upload-Offset"), QByteArray("400"));
-        FC_EXPECT(files.patch(alice, id, 0, bytes.left(400)), 409); // behind: already there
-        FC_EXPECT(files.patch(alice, id, 400, bytes.mid(400) + "extra"), 400); // past the size
+        FC_STATUS(files.patch(alice, id, 0, bytes.left(400)), 409); // behind: already there
+        FC_STATUS(files.patch(alice, id, 400, bytes.mid(400) + "extra"), 400); // past the size
         const HttpResponse noOffset = env.http().send(
                 "PATCH", u"/files/"_s + id, bytes.mid(400),
                 {{"Content-Type", "application/offset+octet-stream"}}, alice.token);
@@ -322,12 +314,12 @@ private slots:
             QVERIFY2(r.status == 400 || r.status == 409,
                      qPrintable(QString::fromLatin1(bad) + u": "_s + r.describe()));
         }
-        FC_EXPECT(files.patch(alice, id, 400, bytes.mid(400), "application/json"), 415);
+        FC_STATUS(files.patch(alice, id, 400, bytes.mid(400), "application/json"), 415);
 
         const HttpResponse still = env.http().get(u"/files/"_s + id, alice.token);
         QCOMPARE(still.object()[u"offset"_s].toInteger(), 400);
         QVERIFY(!still.object()[u"complete"_s].toBool());
-        FC_EXPECT(files.patch(alice, id, 400, bytes.mid(400)), 200);
+        FC_STATUS(files.patch(alice, id, 400, bytes.mid(400)), 200);
         const HttpResponse again = files.patch(alice, id, 1000, "x");
         FC_STATUS(again, 409); // complete: nothing more goes in
         QCOMPARE(sha256Of(files.download(alice, id).body), sha256Of(bytes));
@@ -352,8 +344,8 @@ private slots:
         const HttpResponse where = env.http().get(u"/files/"_s + id, alice.token);
         QCOMPARE(where.object()[u"offset"_s].toInteger(), 0);
         QVERIFY(!where.object()[u"complete"_s].toBool());
-        FC_EXPECT(files.download(alice, id), 409);
-        FC_EXPECT(files.patch(alice, id, 0, bytes), 200);
+        FC_STATUS(files.download(alice, id), 409);
+        FC_STATUS(files.patch(alice, id, 0, bytes), 200);
         QCOMPARE(sha256Of(files.download(alice, id).body), sha256Of(bytes));
     }
 
@@ -369,25 +361,25 @@ private slots:
         Files files(env);
         const QByteArray bytes = randomBytes(3000);
         FC_UPLOAD(file, files, alice, bytes, u"secret.txt"_s);
-        FC_EXPECT(files.sendWithFile(alice, bob, fileId), 201);
+        FC_STATUS(files.sendWithFile(alice, bob, fileId), 201);
 
         // Carol: every route says "no such file", and nothing changes.
-        FC_EXPECT(files.download(carol, fileId), 404);
-        FC_EXPECT(env.http().get(u"/files/"_s + fileId, carol.token), 404);
-        FC_EXPECT(files.patch(carol, fileId, 3000, "x"), 404);
-        FC_EXPECT(env.http().del(u"/files/"_s + fileId, carol.token), 404);
-        FC_EXPECT(files.sendWithFile(carol, alice, fileId), 404);
+        FC_STATUS(files.download(carol, fileId), 404);
+        FC_STATUS(env.http().get(u"/files/"_s + fileId, carol.token), 404);
+        FC_STATUS(files.patch(carol, fileId, 3000, "x"), 404);
+        FC_STATUS(env.http().del(u"/files/"_s + fileId, carol.token), 404);
+        FC_STATUS(files.sendWithFile(carol, alice, fileId), 404);
         // Bob may read it, but it is not his to change or remove.
-        FC_EXPECT(files.download(bob, fileId), 200);
-        FC_EXPECT(env.http().del(u"/files/"_s + fileId, bob.token), 404);
+        FC_STATUS(files.download(bob, fileId), 200);
+        FC_STATUS(env.http().del(u"/files/"_s + fileId, bob.token), 404);
         // Without a token: 401.
-        FC_EXPECT(env.http().get(u"/files/%1/content"_s.arg(fileId)), 401);
+        FC_STATUS(env.http().get(u"/files/%1/content"_s.arg(fileId)), 401);
         // An id that was never made: 404 (and a malformed one matches no route).
-        FC_EXPECT(files.download(alice, u"AAAAAAAAAAAAAAAAAAAAAA"_s), 404);
-        FC_EXPECT(files.download(alice, u"..%2F..%2Fetc%2Fpasswd"_s), 404);
+        FC_STATUS(files.download(alice, u"AAAAAAAAAAAAAAAAAAAAAA"_s), 404);
+        FC_STATUS(files.download(alice, u"..%2F..%2Fetc%2Fpasswd"_s), 404);
 
         // Bob got it: he may forward it to Carol, who may then read it.
-        FC_EXPECT(files.sendWithFile(bob, carol, fileId), 201);
+        FC_STATUS(files.sendWithFile(bob, carol, fileId), 201);
         const HttpResponse carols = files.download(carol, fileId);
         FC_STATUS(carols, 200);
         QCOMPARE(carols.body, bytes);
@@ -403,11 +395,11 @@ private slots:
         FC_USER(alice, env, u"alice"_s);
         FC_USER(bob, env, u"bob"_s);
         Files files(env);
-        FC_EXPECT(files.sendWithFile(alice, bob, fileIdOf(files, alice, 10, false), u"text"_s),
+        FC_STATUS(files.sendWithFile(alice, bob, fileIdOf(files, alice, 10, false), u"text"_s),
                   400);
         // An upload that is not complete cannot be sent.
-        FC_EXPECT(files.sendWithFile(alice, bob, fileIdOf(files, alice, 10, false)), 404);
-        FC_EXPECT(files.sendWithFile(alice, bob, fileIdOf(files, alice, 10, true), u"image"_s),
+        FC_STATUS(files.sendWithFile(alice, bob, fileIdOf(files, alice, 10, false)), 404);
+        FC_STATUS(files.sendWithFile(alice, bob, fileIdOf(files, alice, 10, true), u"image"_s),
                   201);
         QCOMPARE(env.history(bob, alice.id, u"?limit=10"_s).size(), 1);
 
@@ -449,9 +441,9 @@ private slots:
         const QByteArray bytes = randomBytes(100);
         FC_UPLOAD(traversal, files, alice, bytes, u"../../etc/passwd"_s);
         FC_UPLOAD(quoted, files, alice, bytes, u"a\"b\\c;d é.txt"_s);
-        FC_EXPECT(files.announce(alice, 10, QString(256, u'a')), 400);
-        FC_EXPECT(files.announce(alice, 10, u"a\u0000b"_s), 400);
-        FC_EXPECT(files.announce(alice, 10, u"a\r\nX-Evil: 1"_s), 400);
+        FC_STATUS(files.announce(alice, 10, QString(256, u'a')), 400);
+        FC_STATUS(files.announce(alice, 10, u"a\u0000b"_s), 400);
+        FC_STATUS(files.announce(alice, 10, u"a\r\nX-Evil: 1"_s), 400);
 
         const HttpResponse r = files.download(alice, traversalId);
         FC_STATUS(r, 200);
@@ -501,7 +493,7 @@ private slots:
         const HttpResponse several = files.download(alice, fileId, "bytes=0-1,5-6");
         FC_STATUS(several, 200);
         QCOMPARE(several.body.size(), bytes.size());
-        FC_EXPECT(files.download(alice, fileId, "lines=1-2"), 200);
+        FC_STATUS(files.download(alice, fileId, "lines=1-2"), 200);
     }
 
     void theQuotaCountsEveryFileAUserKeeps_data() { addDriverRows(); }
@@ -519,11 +511,11 @@ private slots:
         const HttpResponse second = files.announce(alice, 2 * chunkBytes);
         FC_STATUS(second, 413);
         QVERIFY(second.isErrorBody());
-        FC_EXPECT(files.announce(bob, 2 * chunkBytes), 201); // each user has their own
+        FC_STATUS(files.announce(bob, 2 * chunkBytes), 201); // each user has their own
         // Cancelling the first upload frees its room.
-        FC_EXPECT(env.http().del(u"/files/"_s + first.object()[u"id"_s].toString(), alice.token),
+        FC_STATUS(env.http().del(u"/files/"_s + first.object()[u"id"_s].toString(), alice.token),
                   204);
-        FC_EXPECT(files.announce(alice, 2 * chunkBytes), 201);
+        FC_STATUS(files.announce(alice, 2 * chunkBytes), 201);
     }
 
     void deletingRemovesOnlyUploadsNoMessageCarries_data() { addDriverRows(); }
@@ -537,11 +529,11 @@ private slots:
         Files files(env);
         FC_UPLOAD(sent, files, alice, randomBytes(10), u"a"_s);
         FC_UPLOAD(unsent, files, alice, randomBytes(10), u"b"_s);
-        FC_EXPECT(files.sendWithFile(alice, bob, sentId), 201);
-        FC_EXPECT(env.http().del(u"/files/"_s + sentId, alice.token), 409);
-        FC_EXPECT(files.download(bob, sentId), 200);
-        FC_EXPECT(env.http().del(u"/files/"_s + unsentId, alice.token), 204);
-        FC_EXPECT(files.download(alice, unsentId), 404);
+        FC_STATUS(files.sendWithFile(alice, bob, sentId), 201);
+        FC_STATUS(env.http().del(u"/files/"_s + sentId, alice.token), 409);
+        FC_STATUS(files.download(bob, sentId), 200);
+        FC_STATUS(env.http().del(u"/files/"_s + unsentId, alice.token), 204);
+        FC_STATUS(files.download(alice, unsentId), 404);
         QCOMPARE(filesBelow(env.dataDir() + u"/files"_s),
                  QStringList{sentId.left(2) + u'/' + sentId});
     }
@@ -558,12 +550,12 @@ private slots:
         Files files(env);
         FC_UPLOAD(sent, files, alice, randomBytes(10), u"a"_s);
         FC_UPLOAD(orphan, files, alice, randomBytes(10), u"b"_s);
-        FC_EXPECT(files.sendWithFile(alice, bob, sentId), 201);
+        FC_STATUS(files.sendWithFile(alice, bob, sentId), 201);
         QTRY_COMPARE_WITH_TIMEOUT(env.http().get(u"/files/"_s + orphanId, alice.token).status, 404,
                                   15000);
         QTRY_COMPARE_WITH_TIMEOUT(filesBelow(env.dataDir() + u"/files"_s),
                                   QStringList{sentId.left(2) + u'/' + sentId}, 5000);
-        FC_EXPECT(files.download(bob, sentId), 200);
+        FC_STATUS(files.download(bob, sentId), 200);
     }
 
 private:

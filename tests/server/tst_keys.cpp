@@ -40,12 +40,6 @@ struct Keys
     }
 };
 
-#define FC_EXPECT(request, expected) \
-    do { \
-        const HttpResponse response_ = (request); \
-        FC_STATUS(response_, expected); \
-    } while (false)
-
 } // namespace
 
 class TestKeys : public QObject
@@ -112,7 +106,7 @@ private slots:
         }
         Keys bobKeys;
         constexpr int stock = 40;
-        FC_EXPECT(env.http().put(u"/keys"_s, bobKeys.upload(100, stock), bob.token), 200);
+        FC_STATUS(env.http().put(u"/keys"_s, bobKeys.upload(100, stock), bob.token), 200);
 
         // 60 requests in flight at once, from four users over several connections.
         QNetworkAccessManager manager;
@@ -155,18 +149,18 @@ private slots:
         FC_USER(bob, env, u"bob"_s);
         Keys bobKeys;
         const QJsonObject good = bobKeys.upload(1, 2);
-        FC_EXPECT(env.http().put(u"/keys"_s, good, bob.token), 200);
+        FC_STATUS(env.http().put(u"/keys"_s, good, bob.token), 200);
 
         // A signed prekey signed by someone else (a server or a thief cannot slip one in).
         QJsonObject forged = good;
         forged[u"identity_key"_s]
                 = PreKeyUpload::fromJson(Keys().upload(1, 1))->toJson()[u"identity_key"_s];
-        FC_EXPECT(env.http().put(u"/keys"_s, forged, bob.token), 400);
+        FC_STATUS(env.http().put(u"/keys"_s, forged, bob.token), 400);
         QJsonObject shortKey = good;
         shortKey[u"identity_key"_s] = u"AAAA"_s;
-        FC_EXPECT(env.http().put(u"/keys"_s, shortKey, bob.token), 400);
-        FC_EXPECT(env.http().put(u"/keys"_s, QJsonObject{{u"identity_key"_s, 5}}, bob.token), 400);
-        FC_EXPECT(env.http().put(u"/keys"_s, good, {}), 401);
+        FC_STATUS(env.http().put(u"/keys"_s, shortKey, bob.token), 400);
+        FC_STATUS(env.http().put(u"/keys"_s, QJsonObject{{u"identity_key"_s, 5}}, bob.token), 400);
+        FC_STATUS(env.http().put(u"/keys"_s, good, {}), 401);
 
         const HttpResponse bundle = env.http().post(u"/users/%1/bundle"_s.arg(bob.id), {},
                                                     alice.token);
@@ -174,8 +168,8 @@ private slots:
         QCOMPARE(PreKeyBundle::fromJson(bundle.object())->identityKey,
                  bobKeys.identity.publicKey());
         // Without keys, or no such user: 404 (the client then says the chat is not encrypted).
-        FC_EXPECT(env.http().post(u"/users/%1/bundle"_s.arg(alice.id), {}, bob.token), 404);
-        FC_EXPECT(env.http().post(u"/users/987654/bundle"_s, {}, bob.token), 404);
+        FC_STATUS(env.http().post(u"/users/%1/bundle"_s.arg(alice.id), {}, bob.token), 404);
+        FC_STATUS(env.http().post(u"/users/987654/bundle"_s, {}, bob.token), 404);
     }
 
     void aNewIdentityKeyReplacesTheOldKeys_data() { addDriverRows(); }
@@ -187,7 +181,7 @@ private slots:
         FC_USER(alice, env, u"alice"_s);
         FC_USER(bob, env, u"bob"_s);
         Keys before;
-        FC_EXPECT(env.http().put(u"/keys"_s, before.upload(1, 5), bob.token), 200);
+        FC_STATUS(env.http().put(u"/keys"_s, before.upload(1, 5), bob.token), 200);
         Keys after; // a reinstalled client
         const HttpResponse replaced = env.http().put(u"/keys"_s, after.upload(1, 2), bob.token);
         FC_STATUS(replaced, 200);
@@ -201,7 +195,7 @@ private slots:
                  OneTimePreKeyPublic::from(after.oneTime.first()).publicKey);
         // Alice's own publication does not touch Bob's keys.
         Keys aliceKeys;
-        FC_EXPECT(env.http().put(u"/keys"_s, aliceKeys.upload(1, 1), alice.token), 200);
+        FC_STATUS(env.http().put(u"/keys"_s, aliceKeys.upload(1, 1), alice.token), 200);
         QCOMPARE(env.http().get(u"/keys"_s, bob.token).object()[u"one_time_prekeys"_s].toInteger(),
                  1);
     }

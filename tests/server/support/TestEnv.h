@@ -115,7 +115,14 @@ QList<qint64> idsOf(const QJsonArray &messages);
 #define FC_WS(var, env, ...)                                                                   \
     auto var = (env).connectWs(__VA_ARGS__);                                                   \
     QVERIFY2(var, qPrintable((env).error()))
-// Compares an HTTP status, printing the answer on failure.
+// Compares an HTTP status, printing the answer on failure. `response` is evaluated once, so
+// it may be the request itself (QVERIFY2 builds its message whether or not it fails).
 #define FC_STATUS(response, expected)                                                          \
-    QVERIFY2((response).status == (expected),                                                  \
-             qPrintable(QStringLiteral("expected HTTP %1, got %2").arg(expected).arg((response).describe())))
+    do {                                                                                       \
+        const auto &fcResponse_ = (response);                                                  \
+        const int fcExpected_ = (expected);                                                    \
+        QVERIFY2(fcResponse_.status == fcExpected_,                                            \
+                 qPrintable(QStringLiteral("expected HTTP %1, got %2")                          \
+                                    .arg(fcExpected_)                                          \
+                                    .arg(fcResponse_.describe())));                            \
+    } while (false)
