@@ -6,7 +6,9 @@
 
 #include "Event.h"
 
+#include <QList>
 #include <QObject>
+#include <QThread>
 
 namespace fastchat::server {
 
@@ -25,6 +27,29 @@ signals:
     // connections of this node should resume (close them with 1001, going away: Qt
     // clients refuse 1012 as a close code).
     void listenerReset();
+
+protected:
+    // A cluster bus's worker lives on `thread` and reports through its `deliver(events)` and
+    // `reset()` callbacks: these hand both to the bus's own thread (in order, queued), and
+    // the thread deletes the worker when it finishes.
+    template<typename Worker>
+    void attachWorker(Worker *worker, QThread &thread)
+    {
+        worker->deliver = [this](const QList<Event> &events) {
+            QMetaObject::invokeMethod(
+                    this,
+                    [this, events] {
+                        for (const Event &e : events)
+                            emit received(e);
+                    },
+                    Qt::QueuedConnection);
+        };
+        worker->reset = [this] {
+            QMetaObject::invokeMethod(this, &EventBus::listenerReset, Qt::QueuedConnection);
+        };
+        worker->moveToThread(&thread);
+        connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+    }
 };
 
 class LocalEventBus : public EventBus

@@ -213,20 +213,7 @@ NatsEventBus::NatsEventBus(const QString &url, const DatabaseConfig &database, Q
 {
     m_thread.setObjectName(u"fastchat-bus"_s);
     m_worker = new NatsBusWorker(database);
-    m_worker->deliver = [this](const QList<Event> &events) {
-        QMetaObject::invokeMethod(
-                this,
-                [this, events] {
-                    for (const Event &e : events)
-                        emit received(e);
-                },
-                Qt::QueuedConnection);
-    };
-    m_worker->reset = [this] {
-        QMetaObject::invokeMethod(this, &EventBus::listenerReset, Qt::QueuedConnection);
-    };
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    attachWorker(m_worker, m_thread);
 }
 
 NatsEventBus::~NatsEventBus()

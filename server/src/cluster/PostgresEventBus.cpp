@@ -111,20 +111,7 @@ PostgresEventBus::PostgresEventBus(const DatabaseConfig &config, QObject *parent
 {
     m_thread.setObjectName(u"fastchat-bus"_s);
     m_worker = new PostgresBusWorker(config);
-    m_worker->deliver = [this](const QList<Event> &events) {
-        QMetaObject::invokeMethod(
-                this,
-                [this, events] {
-                    for (const Event &e : events)
-                        emit received(e);
-                },
-                Qt::QueuedConnection);
-    };
-    m_worker->reset = [this] {
-        QMetaObject::invokeMethod(this, &PostgresEventBus::listenerReset, Qt::QueuedConnection);
-    };
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    attachWorker(m_worker, m_thread);
 }
 
 PostgresEventBus::~PostgresEventBus()
