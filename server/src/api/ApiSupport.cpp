@@ -9,6 +9,15 @@ using namespace Qt::StringLiterals;
 
 namespace fastchat::server::api {
 
+std::optional<QJsonObject> jsonBody(const HttpRequest &request, const HttpResponder &responder)
+{
+    QString error;
+    auto body = request.jsonBody(&error);
+    if (!body)
+        responder.error(400, error);
+    return body;
+}
+
 int httpStatus(const StoreError &error)
 {
     switch (error.kind) {

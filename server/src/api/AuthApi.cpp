@@ -39,17 +39,15 @@ void AuthApi::registerRoutes(HttpServer &server)
     server.route(
             "POST", u"/auth/register"_s, Access::Public,
             [this](const HttpRequest &request, const HttpResponder &responder) {
-                QString error;
-                const auto body = request.jsonBody(&error);
-                if (!body) {
-                    responder.error(400, error);
+                const auto body = api::jsonBody(request, responder);
+                if (!body)
                     return;
-                }
                 JsonReader r(*body);
                 const QString username = r.requireString(u"username"_s, 256).trimmed();
                 const QString email = r.requireString(u"email"_s, 512).trimmed().toLower();
                 const QString password = r.requireString(u"password"_s,
                                                          PasswordHasher::maxPasswordBytes * 4);
+                QString error;
                 if (r.ok())
                     error = api::checkUsername(username);
                 else
@@ -85,12 +83,9 @@ void AuthApi::registerRoutes(HttpServer &server)
     server.route(
             "POST", u"/auth/login"_s, Access::Public,
             [this](const HttpRequest &request, const HttpResponder &responder) {
-                QString error;
-                const auto body = request.jsonBody(&error);
-                if (!body) {
-                    responder.error(400, error);
+                const auto body = api::jsonBody(request, responder);
+                if (!body)
                     return;
-                }
                 JsonReader r(*body);
                 const QString email
                         = r.optionalString(u"email"_s, 512).value_or(QString()).trimmed().toLower();
@@ -166,12 +161,9 @@ void AuthApi::registerRoutes(HttpServer &server)
 
     server.route("POST", u"/auth/refresh"_s, Access::Public,
                  [this](const HttpRequest &request, const HttpResponder &responder) {
-                     QString error;
-                     const auto body = request.jsonBody(&error);
-                     if (!body) {
-                         responder.error(400, error);
+                     const auto body = api::jsonBody(request, responder);
+                     if (!body)
                          return;
-                     }
                      JsonReader r(*body);
                      const QString token = r.requireString(u"refresh_token"_s, 512);
                      if (!r.ok()) {

@@ -130,43 +130,26 @@ void ChatApi::registerRoutes(HttpServer &server)
                              answer);
                  });
 
-    server.route("POST", u"/chat/message"_s, Access::Authenticated,
-                 [this](const HttpRequest &request, const HttpResponder &responder) {
-                     QString error;
-                     const auto body = request.jsonBody(&error);
-                     if (!body) {
-                         responder.error(400, error);
-                         return;
-                     }
-                     const auto draft = NewMessage::fromJson(*body);
-                     if (!draft) {
-                         responder.error(draft.code() == u"too_large" ? 413 : 400, draft.error());
-                         return;
-                     }
-                     m_chat.send(request.userId(), draft.value(), 0,
-                                 [responder](Result<StoredMessage> stored) {
-                                     if (!stored)
-                                         api::answerError(responder, stored.error());
-                                     else
-                                         responder.json(stored->duplicate ? 200 : 201,
-                                                        stored->message.toJson());
-                                 });
-                 });
+    server.route(
+            "POST", u"/chat/message"_s, Access::Authenticated,
+            [this](const HttpRequest &request, const HttpResponder &responder) {
+                const auto draft = api::parseBody<NewMessage>(request, responder);
+                if (!draft)
+                    return;
+                m_chat.send(request.userId(), *draft, 0, [responder](Result<StoredMessage> stored) {
+                    if (!stored)
+                        api::answerError(responder, stored.error());
+                    else
+                        responder.json(stored->duplicate ? 200 : 201, stored->message.toJson());
+                });
+            });
 
     server.route("POST", u"/chat/read"_s, Access::Authenticated,
                  [this](const HttpRequest &request, const HttpResponder &responder) {
-                     QString error;
-                     const auto body = request.jsonBody(&error);
-                     if (!body) {
-                         responder.error(400, error);
+                     const auto read = api::parseBody<ReadRequest>(request, responder);
+                     if (!read)
                          return;
-                     }
-                     const auto read = ReadRequest::fromJson(*body);
-                     if (!read) {
-                         responder.error(400, read.error());
-                         return;
-                     }
-                     m_chat.markRead(request.userId(), read.value(),
+                     m_chat.markRead(request.userId(), *read,
                                      [responder](Result<ReadOutcome> outcome) {
                                          if (!outcome)
                                              api::answerError(responder, outcome.error());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "FileApi.h"
 
+#include "ApiSupport.h"
 #include "http/HttpServer.h"
 #include "services/FileService.h"
 
@@ -121,27 +122,18 @@ void FileApi::registerRoutes(HttpServer &server)
     server.route(
             "POST", u"/files"_s, Access::Authenticated,
             [this](const HttpRequest &request, const HttpResponder &responder) {
-                QString error;
-                const auto body = request.jsonBody(&error);
-                if (!body) {
-                    responder.error(400, error);
+                const auto upload = api::parseBody<NewUpload>(request, responder);
+                if (!upload)
                     return;
-                }
-                const auto upload = NewUpload::fromJson(*body);
-                if (!upload) {
-                    responder.error(400, upload.error());
-                    return;
-                }
-                m_files.create(
-                        request.userId(), upload.value(), [responder](const FileOutcome &outcome) {
-                            if (!outcome.ok()) {
-                                answer(responder, outcome);
-                                return;
-                            }
-                            HttpResponder::Headers headers = offsetHeader(outcome.file);
-                            headers.append({"Location", "/files/" + outcome.file.id.toLatin1()});
-                            responder.json(201, outcome.file.toJson(), headers);
-                        });
+                m_files.create(request.userId(), *upload, [responder](const FileOutcome &outcome) {
+                    if (!outcome.ok()) {
+                        answer(responder, outcome);
+                        return;
+                    }
+                    HttpResponder::Headers headers = offsetHeader(outcome.file);
+                    headers.append({"Location", "/files/" + outcome.file.id.toLatin1()});
+                    responder.json(201, outcome.file.toJson(), headers);
+                });
             });
 
     server.route("GET", u"/files/{key}"_s, Access::Authenticated,

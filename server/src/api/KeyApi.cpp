@@ -26,22 +26,14 @@ void KeyApi::registerRoutes(HttpServer &server)
 
     server.route("PUT", u"/keys"_s, Access::Authenticated,
                  [this](const HttpRequest &request, const HttpResponder &responder) {
-                     QString error;
-                     const auto body = request.jsonBody(&error);
-                     if (!body) {
-                         responder.error(400, error);
-                         return;
-                     }
                      // Checks the shapes and the signed prekey's signature: garbage is never
                      // handed to someone starting a session.
-                     auto upload = crypto::PreKeyUpload::fromJson(*body);
-                     if (!upload) {
-                         responder.error(400, upload.error());
+                     auto upload = api::parseBody<crypto::PreKeyUpload>(request, responder);
+                     if (!upload)
                          return;
-                     }
                      const qint64 userId = request.userId();
                      m_store.write<KeyPublication>(
-                             [userId, keys = upload.takeValue()](SqlSession &s) {
+                             [userId, keys = std::move(*upload)](SqlSession &s) {
                                  return KeyQueries::publish(s, userId, keys,
                                                             QDateTime::currentMSecsSinceEpoch());
                              },

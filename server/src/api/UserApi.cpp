@@ -115,12 +115,9 @@ void UserApi::registerRoutes(HttpServer &server)
     server.route(
             "PUT", u"/users/{id}"_s, Access::Authenticated,
             [this](const HttpRequest &request, const HttpResponder &responder) {
-                QString error;
-                const auto body = request.jsonBody(&error);
-                if (!body) {
-                    responder.error(400, error);
+                const auto body = api::jsonBody(request, responder);
+                if (!body)
                     return;
-                }
                 JsonReader r(*body);
                 UserChanges changes;
                 changes.username = r.optionalString(u"username"_s, 256);
@@ -130,7 +127,7 @@ void UserApi::registerRoutes(HttpServer &server)
                                                        PasswordHasher::maxPasswordBytes * 4);
                 const auto current = r.optionalString(u"current_password"_s,
                                                       PasswordHasher::maxPasswordBytes * 4);
-                error = r.error();
+                QString error = r.error();
                 if (changes.email)
                     changes.email = changes.email->trimmed().toLower();
                 if (error.isEmpty() && changes.username)
