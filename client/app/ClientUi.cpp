@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ClientUi.h"
 
+#include "ImageCacheProvider.h"
+
 #include <QGuiApplication>
 #include <QPalette>
 #include <QQmlApplicationEngine>
@@ -9,6 +11,7 @@
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <ChatClient.h>
+#include <ImageCache.h>
 
 Q_IMPORT_QML_PLUGIN(FastChat_CorePlugin)
 Q_IMPORT_QML_PLUGIN(FastChatPlugin)
@@ -54,6 +57,8 @@ void applyColorScheme(const QString &scheme)
 QQuickWindow *loadUi(QQmlApplicationEngine &engine, ChatClient *client)
 {
     ChatClient::setQmlInstance(client);
+    engine.addImageProvider(QLatin1StringView(ImageCache::providerId),
+                            new ImageCacheProvider(client->transfers()));
     engine.addImportPath(u"qrc:/qt/qml"_s);
     engine.load(QUrl(u"qrc:/qt/qml/FastChat/Main.qml"_s));
     const auto roots = engine.rootObjects();

@@ -375,6 +375,12 @@ void ChatClient::openSignedIn(const User &me)
         qCWarning(lcCache) << "working without a cache:" << error;
     m_e2ee->attach(m_cache.get(), me.id);
     m_transfers->setStorageDir(filesDir());
+    // Pictures of encrypted chats are not readable on disk either: the image cache is sealed
+    // with a key of its own, derived from the database key.
+    const auto box = m_e2ee->box();
+    m_transfers->setImageCache(
+            ImageCache(QDir(filesDir()).filePath(u"images"_s),
+                       box ? box->derive("fastchat image cache v1") : crypto::SecretBytes()));
     m_users->load(m_cache->users());
     m_drafts = m_cache->drafts();
     m_conversations->load(m_cache->conversations());
@@ -425,6 +431,7 @@ void ChatClient::leaveSignedIn(const QString &notice, bool forget)
     m_outbox->clear();
     m_transfers->abortAll();
     m_transfers->setStorageDir({});
+    m_transfers->setImageCache({});
     m_e2ee->detach();
     m_cache->close();
     m_me = {};
@@ -839,7 +846,7 @@ void ChatClient::onUploadFinished(UploadJob *job)
     const Attachment a = job->attachment();
     const qint64 peerId = job->peerId();
     if (a.isImage())
-        m_transfers->addToCache(job->localPath(), a.sha256, a.mimeType);
+        m_transfers->addToCache(job->localPath(), a.sha256);
     NewMessage message;
     message.receiverId = peerId;
     message.type = a.isImage() ? u"image"_s : u"file"_s;
@@ -896,15 +903,14 @@ void ChatClient::openImage(const QString &fileId)
     const auto attachment = model ? model->attachmentOfFile(fileId) : std::nullopt;
     if (!attachment)
         return;
-    const QString cached = m_transfers->cachedFile(attachment->sha256);
-    if (!cached.isEmpty()) {
-        Q_EMIT imageReady(fileId, QUrl::fromLocalFile(cached));
+    const QString sha256 = attachment->sha256;
+    if (m_transfers->imageCache().contains(sha256)) {
+        Q_EMIT imageReady(fileId, ImageCache::urlOf(sha256));
         return;
     }
     DownloadJob *job = m_transfers->download(*attachment);
-    connect(job, &FileTransfer::finished, this, [this, job, fileId] {
-        Q_EMIT imageReady(fileId, QUrl::fromLocalFile(job->localPath()));
-    });
+    connect(job, &FileTransfer::finished, this,
+            [this, fileId, sha256] { Q_EMIT imageReady(fileId, ImageCache::urlOf(sha256)); });
 }
 
 void ChatClient::saveFile(const QString &fileId, const QUrl &destination)

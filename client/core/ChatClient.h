@@ -230,7 +230,8 @@ Q_SIGNALS:
     void messageNotification(const QString &title, const QString &body, qint64 peerId);
     // The conversation list was synced with the server.
     void conversationsSynced();
-    // openImage(): the full image is on this computer.
+    // openImage(): the full image is on this computer; `url` loads it (image://fastchat-images/…,
+    // decrypted in memory by ImageCacheProvider).
     void imageReady(const QString &fileId, const QUrl &url);
     // openImage() or saveFile() could not download it.
     void transferFailed(const QString &fileId, const QString &error);

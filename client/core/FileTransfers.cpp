@@ -68,16 +68,6 @@ bool moveInto(const QString &from, const QString &to, QString *error)
     return false;
 }
 
-QString suffixFor(const QString &mimeType, const QString &name)
-{
-    const QString fromName = QFileInfo(name).suffix().toLower();
-    static const QRegularExpression plain(u"^[a-z0-9]{1,8}$"_s);
-    if (plain.match(fromName).hasMatch())
-        return fromName;
-    const QString fromType = QMimeDatabase().mimeTypeForName(mimeType).preferredSuffix();
-    return plain.match(fromType).hasMatch() ? fromType : u"bin"_s;
-}
-
 // A name the server and every receiver accept: no control characters, at most
 // FileUpload::maxNameBytes of UTF-8 (cut at a character, keeping the suffix when it can).
 QString safeName(const QString &fileName)
@@ -617,6 +607,13 @@ DownloadJob::DownloadJob(ApiClient *api, const Attachment &attachment, const QSt
     m_total = attachment.storedSize();
 }
 
+DownloadJob::DownloadJob(ApiClient *api, const Attachment &attachment, const ImageCache &cache,
+                         const QString &partialPath, QObject *parent)
+    : DownloadJob(api, attachment, cache.pathOf(attachment.sha256), partialPath, parent)
+{
+    m_cache = cache;
+}
+
 void DownloadJob::start()
 {
     request();
@@ -743,45 +740,76 @@ void DownloadJob::onFinished()
 }
 
 DownloadJob::CheckedDownload DownloadJob::check(const QString &path, const Attachment &attachment,
+                                                const std::optional<ImageCache> &cache,
                                                 const std::atomic_bool *cancelled)
 {
     const QString damaged
             = u"The downloaded file is damaged (its SHA-256 does not match). Try again."_s;
+    QString error;
     if (!attachment.isEncrypted()) {
         const QString sha256 = sha256OfFile(path, cancelled);
         if (sha256 != attachment.sha256) {
             qCWarning(lcTransfers) << "download of" << attachment.fileId << "has SHA-256" << sha256
                                    << "instead of" << attachment.sha256;
-            return {{}, damaged, true};
+            return {{}, damaged, true, false};
         }
-        return {path, {}, false};
+        if (!cache)
+            return {path, {}, false, false};
+        if (!cache->store(path, sha256, &error))
+            return {{}, error, false, false};
+        QFile::remove(path);
+        return {cache->pathOf(sha256), {}, false, true};
     }
     // The blob must be the one the key was made for before anything is decrypted (decrypt()
     // hashes it first); the plaintext must then be the file that was sent.
     QFile blob(path);
-    const QString plainPath = path + u".plain"_s;
-    QSaveFile plain(plainPath);
     if (!blob.open(QIODevice::ReadOnly))
-        return {{}, u"Cannot read %1: %2"_s.arg(path, blob.errorString()), false};
-    if (!plain.open(QIODevice::WriteOnly))
-        return {{}, u"Cannot write %1: %2"_s.arg(plainPath, plain.errorString()), false};
-    const auto decrypted = crypto::AttachmentCipher::decrypt(
-            blob, plain, crypto::SecretBytes(attachment.key),
-            QByteArray::fromHex(attachment.blobSha256.toLatin1()));
-    const bool matches = decrypted
-            && QString::fromLatin1(decrypted->plaintextSha256.toHex()) == attachment.sha256;
-    if (!matches) {
-        plain.cancelWriting();
+        return {{}, u"Cannot read %1: %2"_s.arg(path, blob.errorString()), false, false};
+    const crypto::SecretBytes key(attachment.key);
+    const QByteArray blobSha256 = QByteArray::fromHex(attachment.blobSha256.toLatin1());
+    auto matches = [&](const auto &decrypted) {
+        if (decrypted
+            && QString::fromLatin1(decrypted->plaintextSha256.toHex()) == attachment.sha256)
+            return true;
         qCWarning(lcTransfers) << "download of" << attachment.fileId << "does not decrypt:"
                                << (decrypted ? u"the plaintext's SHA-256 differs"_s
                                              : decrypted.error());
-        return {{}, damaged, true};
+        return false;
+    };
+    if (cache) {
+        // A picture for the cache: decrypted in memory and sealed again for the cache, so
+        // its plaintext never lands on disk.
+        QByteArray plain;
+        QBuffer buffer(&plain);
+        buffer.open(QIODevice::WriteOnly);
+        if (!matches(crypto::AttachmentCipher::decrypt(blob, buffer, key, blobSha256))) {
+            crypto::wipe(plain);
+            return {{}, damaged, true, false};
+        }
+        buffer.close();
+        buffer.open(QIODevice::ReadOnly);
+        const bool stored = cache->store(buffer, attachment.sha256, &error);
+        buffer.close();
+        crypto::wipe(plain);
+        if (!stored)
+            return {{}, error, false, false};
+        blob.close();
+        QFile::remove(path);
+        return {cache->pathOf(attachment.sha256), {}, false, true};
+    }
+    const QString plainPath = path + u".plain"_s;
+    QSaveFile plain(plainPath);
+    if (!plain.open(QIODevice::WriteOnly))
+        return {{}, u"Cannot write %1: %2"_s.arg(plainPath, plain.errorString()), false, false};
+    if (!matches(crypto::AttachmentCipher::decrypt(blob, plain, key, blobSha256))) {
+        plain.cancelWriting();
+        return {{}, damaged, true, false};
     }
     if (!plain.commit())
-        return {{}, u"Cannot write %1: %2"_s.arg(plainPath, plain.errorString()), false};
+        return {{}, u"Cannot write %1: %2"_s.arg(plainPath, plain.errorString()), false, false};
     blob.close();
     QFile::remove(path); // the blob is of no more use once its plaintext is here
-    return {plainPath, {}, false};
+    return {plainPath, {}, false, false};
 }
 
 void DownloadJob::verify()
@@ -791,9 +819,11 @@ void DownloadJob::verify()
     setState(TransferState::Verifying);
     const QString path = m_partialPath;
     const Attachment attachment = m_attachment;
+    const std::optional<ImageCache> cache = m_cache;
     const auto stop = m_stop;
     runInBackground<CheckedDownload>(
-            newAttempt(), [path, attachment, stop] { return check(path, attachment, stop.get()); },
+            newAttempt(),
+            [path, attachment, cache, stop] { return check(path, attachment, cache, stop.get()); },
             [this](CheckedDownload checked) {
                 if (!checked.error.isEmpty()) {
                     if (checked.damaged) {
@@ -804,7 +834,7 @@ void DownloadJob::verify()
                     return;
                 }
                 QString error;
-                if (!moveInto(checked.file, m_destination, &error)) {
+                if (!checked.inPlace && !moveInto(checked.file, m_destination, &error)) {
                     setState(TransferState::Failed, error);
                     return;
                 }
@@ -971,41 +1001,30 @@ UploadJob *TransferListModel::upload(const QString &path, qint64 peerId, const Q
     return job;
 }
 
-QString TransferListModel::cachePathFor(const Attachment &attachment) const
+void TransferListModel::setImageCache(const ImageCache &cache)
 {
-    if (m_dir.isEmpty() || !FileUpload::isValidSha256(attachment.sha256))
-        return {};
-    return QDir(m_dir).filePath(u"images/%1.%2"_s.arg(
-            attachment.sha256, suffixFor(attachment.mimeType, attachment.name)));
+    QMutexLocker lock(&m_imageCacheLock);
+    m_imageCache = cache;
 }
 
-QString TransferListModel::cachedFile(const QString &sha256) const
+ImageCache TransferListModel::imageCache() const
 {
-    if (m_dir.isEmpty() || !FileUpload::isValidSha256(sha256))
-        return {};
-    const QDir images(QDir(m_dir).filePath(u"images"_s));
-    const QStringList found = images.entryList({sha256 + u".*"_s}, QDir::Files);
-    return found.isEmpty() ? QString() : images.filePath(found.constFirst());
+    QMutexLocker lock(&m_imageCacheLock);
+    return m_imageCache;
 }
 
-void TransferListModel::addToCache(const QString &path, const QString &sha256,
-                                   const QString &mimeType)
+void TransferListModel::addToCache(const QString &path, const QString &sha256)
 {
-    Attachment a;
-    a.sha256 = sha256;
-    a.mimeType = mimeType;
-    a.name = QFileInfo(path).fileName();
-    const QString target = cachePathFor(a);
-    if (target.isEmpty() || QFile::exists(target))
+    const ImageCache cache = imageCache();
+    if (!cache.isValid() || cache.contains(sha256))
         return;
-    QDir().mkpath(QFileInfo(target).absolutePath());
-    if (!QFile::copy(path, target + u".part"_s) || !QFile::rename(target + u".part"_s, target))
-        QFile::remove(target + u".part"_s);
+    (void)QtConcurrent::run([cache, path, sha256] { cache.store(path, sha256); });
 }
 
 DownloadJob *TransferListModel::download(const Attachment &attachment, const QString &destination)
 {
-    const QString target = destination.isEmpty() ? cachePathFor(attachment) : destination;
+    const ImageCache cache = imageCache();
+    const QString target = destination.isEmpty() ? cache.pathOf(attachment.sha256) : destination;
     // The same file to the same place: the running job.
     for (FileTransfer *job : std::as_const(m_jobs)) {
         auto *d = qobject_cast<DownloadJob *>(job);
@@ -1024,7 +1043,9 @@ DownloadJob *TransferListModel::download(const Attachment &attachment, const QSt
                             QCryptographicHash::hash(target.toUtf8(), QCryptographicHash::Sha1)
                                     .toHex()
                                     .left(12))));
-    auto *job = new DownloadJob(m_api, attachment, target, partial, this);
+    auto *job = destination.isEmpty() && cache.isValid()
+            ? new DownloadJob(m_api, attachment, cache, partial, this)
+            : new DownloadJob(m_api, attachment, target, partial, this);
     add(job);
     job->start(); // without a place to write to, it fails at once and says so
     return job;

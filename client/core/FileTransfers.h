@@ -11,7 +11,8 @@
 //
 // A download streams GET /files/{id}/content into a partial file (a Range request continues
 // a partial one), checks the SHA-256 against the attachment's, then moves the file into
-// place: images into a cache folder named by their SHA-256, files where the user chose.
+// place: images into the image cache (ImageCache, sealed when encryption is on), files where
+// the user chose.
 //
 // End-to-end encrypted (docs/e2ee.md): an upload to a peer with a session first encrypts the
 // file into a blob beside the partial downloads (crypto::AttachmentCipher, a fresh key) and
@@ -21,8 +22,11 @@
 // checks the plaintext's SHA-256, and only then moves the file into place.
 #pragma once
 
+#include "ImageCache.h"
+
 #include <QAbstractListModel>
 #include <QFile>
+#include <QMutex>
 #include <QPointer>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
@@ -32,6 +36,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QImage;
 class QNetworkReply;
@@ -216,6 +221,10 @@ public:
     // `partialPath`, which a later job for the same file continues.
     DownloadJob(ApiClient *api, const Attachment &attachment, const QString &destination,
                 const QString &partialPath, QObject *parent = nullptr);
+    // Downloads the picture into the image cache (an encrypted one is decrypted in memory
+    // and sealed again for the cache: its plaintext never lands on disk).
+    DownloadJob(ApiClient *api, const Attachment &attachment, const ImageCache &cache,
+                const QString &partialPath, QObject *parent = nullptr);
 
     void start() override;
     void retry() override;
@@ -237,13 +246,16 @@ private:
         QString file;  // ready to move into place
         QString error; // why not
         bool damaged;  // the partial download is useless: the next try starts from 0
+        bool inPlace;  // already where it belongs (the image cache)
     };
     static CheckedDownload check(const QString &path, const Attachment &attachment,
+                                 const std::optional<ImageCache> &cache,
                                  const std::atomic_bool *cancelled);
     // The bytes the server holds (the blob when encrypted).
     qint64 storedSize() const { return m_attachment.storedSize(); }
 
     Attachment m_attachment;
+    std::optional<ImageCache> m_cache; // downloads into the image cache
     QString m_destination;
     QString m_partialPath;
     QFile m_partial;
@@ -294,13 +306,14 @@ public:
     // `encrypt`: end to end, for a peer with a session (the key goes into the message).
     UploadJob *upload(const QString &path, qint64 peerId, const QString &clientId,
                       bool encrypt = false);
+    // The image cache (empty until signed in). A copy, under a lock: the window's image
+    // provider asks from its own thread.
+    void setImageCache(const ImageCache &cache);
+    ImageCache imageCache() const;
     // A download to `destination`; an empty destination means the image cache.
     DownloadJob *download(const Attachment &attachment, const QString &destination = {});
-    // The cached copy of an image by its SHA-256 ("" when not cached).
-    QString cachedFile(const QString &sha256) const;
-    QString cachePathFor(const Attachment &attachment) const;
-    // Puts a copy of a local file (an image I sent) into the cache.
-    void addToCache(const QString &path, const QString &sha256, const QString &mimeType);
+    // Puts a copy of a local file (an image I sent) into the cache, in the background.
+    void addToCache(const QString &path, const QString &sha256);
 
     FileTransfer *find(const QString &transferId) const;
     // The transfer a message shows: my upload by client_id, else the newest download of
@@ -326,6 +339,8 @@ private:
 
     ApiClient *m_api;
     QString m_dir;
+    mutable QMutex m_imageCacheLock;
+    ImageCache m_imageCache;
     QList<FileTransfer *> m_jobs;
 };
 

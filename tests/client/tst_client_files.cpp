@@ -333,13 +333,23 @@ void ClientFilesTest::imageAndFilesReachThePeerIntact()
         QVERIFY(!QFile::exists(target));
     }
 
-    // The full image for the viewer: downloaded into the cache, named by its SHA-256.
+    // The full image for the viewer: downloaded into the cache, named by its SHA-256, and
+    // loaded from there by the window's image provider. (Encryption is off here: the cache
+    // keeps the picture as it is; client.e2ee checks the sealed one.)
     QSignalSpy ready(bob.client.get(), &ChatClient::imageReady);
     bob->openImage(roleAt(bobView, imageRow, MessageListModel::FileIdRole).toString());
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, waitMs);
-    const QString cached = ready.at(0).at(1).toUrl().toLocalFile();
-    QVERIFY(QFileInfo(cached).fileName().startsWith(sha256Of(image)));
-    QCOMPARE(sha256Of(cached), sha256Of(image));
+    const ImageCache cache = bob->transfers()->imageCache();
+    const QString imageSha256 = sha256Of(image);
+    QCOMPARE(ready.at(0).at(1).toUrl(), ImageCache::urlOf(imageSha256));
+    QVERIFY(!cache.isSealed());
+    const QString cached = cache.pathOf(imageSha256);
+    QVERIFY(QFileInfo(cached).fileName().startsWith(imageSha256));
+    QCOMPARE(sha256Of(cached), imageSha256);
+    QCOMPARE(QString::fromLatin1(
+                     QCryptographicHash::hash(cache.read(imageSha256), QCryptographicHash::Sha256)
+                             .toHex()),
+             imageSha256);
     // A second time it comes from the cache at once.
     bob->openImage(roleAt(bobView, imageRow, MessageListModel::FileIdRole).toString());
     QCOMPARE(ready.count(), 2);

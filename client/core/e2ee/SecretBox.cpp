@@ -2,6 +2,7 @@
 #include "SecretBox.h"
 
 #include <fastchat/crypto/Base64Url.h>
+#include <fastchat/crypto/Hkdf.h>
 #include <sodium.h>
 
 namespace fastchat::client::e2ee {
@@ -13,6 +14,11 @@ SecretBox::SecretBox(crypto::SecretBytes key)
 bool SecretBox::isSealed(const QString &text)
 {
     return text.startsWith(QLatin1StringView(prefix));
+}
+
+crypto::SecretBytes SecretBox::derive(QByteArrayView info) const
+{
+    return crypto::Hkdf::derive({}, m_key.view(), info, keyBytes);
 }
 
 QString SecretBox::seal(QByteArrayView plaintext, QByteArrayView associatedData) const

@@ -29,6 +29,9 @@ public:
     // nullopt: not sealed by this key for this place (or altered).
     std::optional<QByteArray> open(const QString &sealed, QByteArrayView associatedData) const;
     static bool isSealed(const QString &text);
+    // Another key for another purpose, from this one (HKDF-SHA256 with `info`): whoever holds
+    // it learns nothing of the database key.
+    crypto::SecretBytes derive(QByteArrayView info) const;
 
 private:
     crypto::SecretBytes m_key;
