@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "Connection.h"
 
+#include "SocketBuffers.h"
 #include "app/Logging.h"
 #include "cluster/Event.h"
 
@@ -40,6 +41,15 @@ Connection::Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> 
                     emit textReceived(this, QString::fromUtf8(data));
             });
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Connection::onDisconnected);
+    // Most sockets are idle once open: drop the buffers the handshake filled as soon as its
+    // response is out, instead of keeping 48 KiB of empty chunks per socket (SocketBuffers.h).
+    if (m_transport) {
+        if (m_transport->bytesToWrite() == 0)
+            releaseIdleBuffers();
+        else
+            connect(m_transport, &QTcpSocket::bytesWritten, this, &Connection::releaseIdleBuffers,
+                    Qt::SingleShotConnection);
+    }
 }
 
 Connection::~Connection()
@@ -98,6 +108,12 @@ void Connection::sendCloseFrame(QWebSocketProtocol::CloseCode code, const QStrin
     connect(m_transport, &QTcpSocket::bytesWritten, this, shutWhenSent);
     m_transport->flush();
     shutWhenSent();
+}
+
+void Connection::releaseIdleBuffers()
+{
+    if (m_open && !m_closing)
+        releaseIdleSocketBuffers(m_transport);
 }
 
 void Connection::sendText(const QString &frame)

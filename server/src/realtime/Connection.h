@@ -49,6 +49,9 @@ public:
     // A live event from the hub (held back while a resume is running).
     void deliver(const Event &event);
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    // Frees the TCP socket's empty read and write buffers (see SocketBuffers.h); the hub
+    // calls it now and then, as a socket that was busy may since have gone idle.
+    void releaseIdleBuffers();
 
     // Resume: begin holds live chat messages; sendResumed() sends missed ones (skipping
     // any this socket already got live); endResume() sends resume_done, then the held

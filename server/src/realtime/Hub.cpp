@@ -19,6 +19,17 @@ Hub::Hub(EventBus &bus, Metrics &metrics, QObject *parent)
     , m_nodeTag(QRandomGenerator::system()->generate())
 {
     connect(&m_bus, &EventBus::received, this, &Hub::deliverLocal);
+    m_bufferSweep.setInterval(bufferSweepMs);
+    connect(&m_bufferSweep, &QTimer::timeout, this, &Hub::releaseIdleBuffers);
+    m_bufferSweep.start();
+}
+
+void Hub::releaseIdleBuffers()
+{
+    for (const QList<Connection *> &list : std::as_const(m_byUser)) {
+        for (Connection *c : list)
+            c->releaseIdleBuffers();
+    }
 }
 
 void Hub::add(Connection *connection)

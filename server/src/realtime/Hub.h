@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QTimer>
 #include <QWebSocketProtocol>
 
 namespace fastchat::server {
@@ -45,12 +46,18 @@ signals:
 private:
     void remove(Connection *connection);
 
+    // Sockets that were busy and went idle give back their empty buffers (SocketBuffers.h);
+    // one timer for all connections rather than one per connection.
+    static constexpr int bufferSweepMs = 30000;
+    void releaseIdleBuffers();
+
     EventBus &m_bus;
     Metrics &m_metrics;
     QHash<qint64, QList<Connection *>> m_byUser;
     int m_count = 0;
     quint64 m_nodeTag;
     quint32 m_lastConnectionId = 0;
+    QTimer m_bufferSweep;
 };
 
 } // namespace fastchat::server
