@@ -258,8 +258,7 @@ void ServerApp::accept(std::unique_ptr<QWebSocket> socket)
     QPointer<QTcpSocket> transport = m_http->takeUpgradedSocket(socket->peerAddress(),
                                                                 socket->peerPort());
     auto *connection = new Connection(std::move(socket), transport, m_hub->nextConnectionId(),
-                                      *auth);
-    connect(connection, &Connection::textReceived, m_frames.get(), &FrameHandler::handle);
+                                      *auth, m_frames.get());
     m_hub->add(connection);
     bool ok = false;
     const qint64 resumeFrom = query.queryItemValue(u"last_message_id"_s).toLongLong(&ok);

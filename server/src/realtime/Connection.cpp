@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "Connection.h"
 
+#include "FrameHandler.h"
+#include "Hub.h"
 #include "SocketBuffers.h"
 #include "app/Logging.h"
 #include "cluster/Event.h"
@@ -22,24 +24,19 @@ constexpr qsizetype maxTrackedLiveIds = 4096;
 }
 
 Connection::Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport,
-                       quint64 id, const AuthContext &auth, QObject *parent)
+                       quint64 id, const AuthContext &auth, FrameHandler *frames, QObject *parent)
     : QObject(parent)
     , m_socket(std::move(socket))
     , m_transport(std::move(transport))
+    , m_frames(frames)
     , m_id(id)
     , m_auth(auth)
 {
     // Frames that arrive after we began to close are not acted on (the client re-sends
     // what it did not get an ack for, after it reconnects).
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-        if (!m_closing)
-            emit textReceived(this, text);
-    });
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Connection::received);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
-            [this](const QByteArray &data) {
-                if (!m_closing)
-                    emit textReceived(this, QString::fromUtf8(data));
-            });
+            [this](const QByteArray &data) { received(QString::fromUtf8(data)); });
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Connection::onDisconnected);
     // Most sockets are idle once open: drop the buffers the handshake filled as soon as its
     // response is out, instead of keeping 48 KiB of empty chunks per socket (SocketBuffers.h).
@@ -58,6 +55,12 @@ Connection::~Connection()
         m_socket->disconnect(this);
 }
 
+void Connection::received(const QString &text)
+{
+    if (!m_closing && m_frames)
+        m_frames->handle(this, text);
+}
+
 void Connection::onDisconnected()
 {
     if (!m_open)
@@ -65,7 +68,8 @@ void Connection::onDisconnected()
     m_open = false;
     qCDebug(lcWs) << "connection" << m_id << "of user" << userId() << "closed"
                   << m_socket->closeCode() << m_socket->closeReason();
-    emit closed(this);
+    if (m_hub)
+        m_hub->remove(this);
 }
 
 void Connection::close(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -22,6 +22,8 @@ class QJsonObject;
 namespace fastchat::server {
 
 struct Event;
+class FrameHandler;
+class Hub;
 
 class Connection : public QObject
 {
@@ -32,11 +34,15 @@ public:
     static constexpr qint64 maxBufferedBytes = 8 * 1024 * 1024;
 
     // `transport`: the TCP socket under `socket`, for a clean close (may be null).
+    // `frames` gets every frame the client sends; ServerApp destroys the hub, and with it
+    // every connection, before the frame handler.
     Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport, quint64 id,
-               const AuthContext &auth, QObject *parent = nullptr);
+               const AuthContext &auth, FrameHandler *frames, QObject *parent = nullptr);
     ~Connection() override;
 
     quint64 id() const { return m_id; }
+    // The hub that owns this connection; told when it closes (Hub::add sets it).
+    void setHub(Hub *hub) { m_hub = hub; }
     qint64 userId() const { return m_auth.userId; }
     const QString &sessionId() const { return m_auth.sessionId; }
     bool isOpen() const { return m_open && !m_closing; }
@@ -61,11 +67,8 @@ public:
     void sendResumed(qint64 messageId, const QString &frame);
     void endResume(qint64 lastMessageId);
 
-signals:
-    void textReceived(fastchat::server::Connection *connection, const QString &text);
-    void closed(fastchat::server::Connection *connection);
-
 private:
+    void received(const QString &text);
     void sendText(const QString &frame);
     void onDisconnected();
 
@@ -73,6 +76,10 @@ private:
 
     std::unique_ptr<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport;
+    // Plain pointers rather than signals to the frame handler and the hub: a signal
+    // connection costs every idle socket a few hundred bytes (docs/performance.md).
+    FrameHandler *m_frames;
+    Hub *m_hub = nullptr;
     bool m_closing = false;
     quint64 m_id;
     AuthContext m_auth;

@@ -35,7 +35,7 @@ void Hub::releaseIdleBuffers()
 void Hub::add(Connection *connection)
 {
     connection->setParent(this);
-    connect(connection, &Connection::closed, this, &Hub::remove);
+    connection->setHub(this);
     QList<Connection *> &list = m_byUser[connection->userId()];
     list.append(connection);
     ++m_count;

@@ -38,14 +38,14 @@ public:
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Delivers to the connections of this node only (the bus calls it for every event).
     void deliverLocal(const Event &event);
+    // Called by a connection when it has closed: it is removed, and deleted later.
+    void remove(Connection *connection);
 
 signals:
     void userOnline(qint64 userId);
     void userOffline(qint64 userId);
 
 private:
-    void remove(Connection *connection);
-
     // Sockets that were busy and went idle give back their empty buffers (SocketBuffers.h);
     // one timer for all connections rather than one per connection.
     static constexpr int bufferSweepMs = 30000;
