@@ -38,8 +38,10 @@ cleanup() {
     rm -rf "$work"
     pg_throwaway_stop
 }
-trap cleanup EXIT INT TERM
 pg_throwaway_start >/dev/null
+# After pg_throwaway_start, whose own traps would replace this one (cleanup stops it too):
+# set before it, the server and the work folder were left behind after every run.
+trap cleanup EXIT INT TERM
 db="${FASTCHAT_TEST_PG_ADMIN_URL%/postgres}/fastchat_history"
 psql -q "$FASTCHAT_TEST_PG_ADMIN_URL" -c "CREATE DATABASE fastchat_history"
 
