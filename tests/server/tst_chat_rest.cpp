@@ -330,6 +330,55 @@ private slots:
         QVERIFY(unknown.isErrorBody());
     }
 
+    void historyPagesCarryTheSameMessagesAsTheWholeHistory_data() { addDriverRows(); }
+    void historyPagesCarryTheSameMessagesAsTheWholeHistory()
+    {
+        // Pages are read by a query of their own (on PostgreSQL one statement through libpq);
+        // every field must come out as the seed's whole history gives it.
+        QFETCH(QString, driver);
+        TestEnv env;
+        FC_START(env, driver);
+        FC_USER(alice, env, u"alice"_s);
+        FC_USER(bob, env, u"bob"_s);
+        FC_USER(carol, env, u"carol"_s);
+        FC_USER(dave, env, u"dave"_s);
+        QVERIFY2(!env.sendMessage(alice, bob, u"first, with a client id"_s, u"c-1"_s).isEmpty(), qPrintable(env.error()));
+        QVERIFY2(!env.sendMessage(bob, alice, u"zwei: äöü ✓ 😀 \"quoted\" \\ <b>"_s).isEmpty(), qPrintable(env.error()));
+        QVERIFY2(!env.sendMessage(alice, bob, u"third\nline"_s).isEmpty(), qPrintable(env.error()));
+        QVERIFY2(!env.sendMessage(alice, dave, u"to dave"_s).isEmpty(), qPrintable(env.error()));
+        // Read on both sides (the seed's history marks read), so read_at is set on all three.
+        QCOMPARE(env.history(bob, alice.id).size(), 3);
+        QCOMPARE(env.history(alice, bob.id).size(), 3);
+        const QJsonArray whole = env.history(bob, alice.id);
+        QCOMPARE(whole.size(), 3);
+        for (const QJsonValue &m : whole)
+            QVERIFY2(isWireTime(m.toObject()[u"read_at"]), "not marked read");
+
+        // Latest (limit only), before and after: the same objects, field for field.
+        QCOMPARE(env.history(alice, bob.id, u"?limit=10"_s), whole);
+        QCOMPARE(env.history(bob, alice.id, u"?limit=2"_s), (QJsonArray{whole[1], whole[2]}));
+        const qint64 middle = whole[1].toObject()[u"id"].toInteger();
+        QCOMPARE(env.history(alice, bob.id, u"?before=%1"_s.arg(middle)), (QJsonArray{whole[0]}));
+        QCOMPARE(env.history(alice, bob.id, u"?after=%1"_s.arg(middle)), (QJsonArray{whole[2]}));
+
+        // A peer that exists but shares no conversation, and oneself: an empty page.
+        const HttpResponse none = env.http().get(u"/chat/history/%1?limit=10"_s.arg(carol.id), alice.token);
+        FC_STATUS(none, 200);
+        QCOMPARE(none.array(), QJsonArray());
+        const HttpResponse self = env.http().get(u"/chat/history/%1?limit=10"_s.arg(alice.id), alice.token);
+        FC_STATUS(self, 200);
+        QCOMPARE(self.array(), QJsonArray());
+
+        // A deleted peer is unknown, conversation or not.
+        FC_STATUS(env.http().del(dave.path(), dave.token), 200);
+        const HttpResponse gone = env.http().get(u"/chat/history/%1?limit=10"_s.arg(dave.id), alice.token);
+        FC_STATUS(gone, 404);
+        QVERIFY(gone.isErrorBody());
+        const HttpResponse unknown = env.http().get(u"/chat/history/%1?after=0"_s.arg(unknownId), alice.token);
+        FC_STATUS(unknown, 404);
+        QVERIFY(unknown.isErrorBody());
+    }
+
     void conversationsComeByLatestActivityWithPerUserUnreadCounts_data() { addDriverRows(); }
     void conversationsComeByLatestActivityWithPerUserUnreadCounts()
     {

@@ -8,7 +8,6 @@
 #include "store/ChatQueries.h"
 #include "store/SqlSession.h"
 #include "store/Store.h"
-#include "store/UserQueries.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -119,12 +118,10 @@ void ChatApi::registerRoutes(HttpServer &server)
                          m_chat.fullHistoryMarkingRead(userId, peerId, answer);
                          return;
                      }
-                     // One job: the peer's existence and the page, back to back.
+                     // One job, and on PostgreSQL one statement: the peer's existence
+                     // (404 when unknown) and the page.
                      m_store.read<QList<Message>>(
-                             [=](SqlSession &s) -> Result<QList<Message>> {
-                                 const auto peer = UserQueries::findById(s, peerId);
-                                 if (!peer)
-                                     return peer.error();
+                             [=](SqlSession &s) {
                                  return ChatQueries::history(s, userId, peerId, *page);
                              },
                              answer);

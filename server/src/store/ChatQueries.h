@@ -34,7 +34,8 @@ namespace ChatQueries {
 // The reader's conversations, newest message first (ids grow in commit order), with
 // the last message and the peer.
 Result<QList<Conversation>> conversations(SqlSession &s, qint64 userId);
-// Messages between two users, oldest first.
+// A page of the messages between two users, oldest first; NotFound when the peer does
+// not exist (or was deleted), an empty page when the two have no conversation.
 Result<QList<Message>> history(SqlSession &s, qint64 userId, qint64 peerId,
                                const HistoryPage &page);
 // The seed's history: every message between the two, oldest first.
