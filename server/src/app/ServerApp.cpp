@@ -89,6 +89,7 @@ bool ServerApp::start(QString *error)
 
     m_metrics = std::make_unique<Metrics>();
     m_store = std::make_unique<Store>(m_config.database, m_metrics.get());
+    m_store->setReaderThreads(m_config.databaseReaders);
     const bool cluster = m_config.cluster != ServerConfig::Cluster::None;
     // NATS: the store's writer publishes each committed batch of messages (MessageWriter).
     std::unique_ptr<NatsEventBus> nats;

@@ -126,6 +126,11 @@ const QList<Setting> &settings()
                  c.database = *db;
                  return {};
              }},
+            {u"database_readers"_s, u"n"_s,
+             u"Reader threads, each with its own database connection (default 2; reads such as history pages run side by side)."_s,
+             [](ServerConfig &c, const QString &value) {
+                 return positiveInt(value, 64, &c.databaseReaders);
+             }},
             {u"secret_file"_s, u"file"_s,
              u"Token signing secret, at least 32 bytes (default <data-dir>/jwt-secret, created on first start)."_s,
              [](ServerConfig &c, const QString &value) -> QString {

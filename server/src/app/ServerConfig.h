@@ -27,7 +27,8 @@ struct ServerConfig
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
     QString dataDir;
-    DatabaseConfig database;      // defaults to SQLite in dataDir
+    DatabaseConfig database;                      // defaults to SQLite in dataDir
+    int databaseReaders = defaultDatabaseReaders; // reader threads, one connection each
     QString secretFile;           // default <dataDir>/jwt-secret, created on first start
     bool secretFileGiven = false; // else PostgreSQL keeps the secret (shared by every node)
     // How events cross nodes: not at all (one node), PostgreSQL LISTEN/NOTIFY, or NATS at

@@ -9,6 +9,11 @@
 
 namespace fastchat::server {
 
+// Reader threads of the store, each with its own connection (the `database_readers`
+// setting). A history page is mostly waiting on the database; with two or more, one
+// request's query runs while another's answer is being read.
+inline constexpr int defaultDatabaseReaders = 2;
+
 struct DatabaseConfig
 {
     enum class Driver { Sqlite, Postgres };

@@ -7,6 +7,8 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
@@ -15,9 +17,6 @@ namespace {
 // Messages per group commit: large enough to amortize a commit, small enough to keep
 // the latency of the first message in a batch low.
 constexpr int maxMessagesPerCommit = 256;
-// Reader threads: a page of history is a few milliseconds of mostly waiting for the
-// database; two let one request's queries overlap another's.
-constexpr int readerThreads = 2;
 } // namespace
 
 Store::Store(const DatabaseConfig &config, Metrics *metrics, QObject *parent)
@@ -44,13 +43,14 @@ bool Store::open(QString *error, bool cluster, CommitPublisher publisher)
     m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s,
                                              maxMessagesPerCommit, m_metrics, m_cluster,
                                              std::move(publisher));
-    for (int i = 0; i < readerThreads; ++i)
+    for (int i = 0; i < std::max(1, m_readerCount); ++i)
         m_readers.push_back(std::make_unique<StoreThread>(
                 m_config, u"fastchat-store-reader-%1"_s.arg(i), 1, m_metrics));
     m_writer->start();
     for (auto &reader : m_readers)
         reader->start();
-    qCInfo(lcStore) << "storage ready:" << m_config.describe();
+    qCInfo(lcStore) << "storage ready:" << m_config.describe() << "with" << m_readers.size()
+                    << "reader connections";
     return true;
 }
 

@@ -29,6 +29,9 @@ public:
                    QObject *parent = nullptr);
     ~Store() override;
 
+    // How many reader threads (and connections) open() starts; defaultDatabaseReaders
+    // unless set before open().
+    void setReaderThreads(int count) { m_readerCount = count; }
     // Connects, applies migrations and starts the threads. Blocking: call at start-up.
     // `cluster`: message batches are ordered across nodes and their events NOTIFYed in
     // the same transaction (PostgreSQL only), or, with `publisher` (NATS), published by
@@ -98,6 +101,7 @@ private:
     StoreThread &nextReader() { return *m_readers[m_nextReader++ % m_readers.size()]; }
     std::vector<std::unique_ptr<StoreThread>> m_readers;
     size_t m_nextReader = 0;
+    int m_readerCount = defaultDatabaseReaders;
 };
 
 } // namespace fastchat::server
