@@ -7,6 +7,7 @@
 #include <fastchat/FileUpload.h>
 #include <fastchat/Envelope.h>
 #include <fastchat/FrameType.h>
+#include <fastchat/JsonWriter.h>
 #include <fastchat/Frames.h>
 #include <fastchat/Message.h>
 #include <fastchat/NewMessage.h>
@@ -967,6 +968,38 @@ private slots:
             const QJsonObject expected = Envelope{FrameType::Ack, ack.toJson()}.toJson();
             QCOMPARE(written.object(), expected);
             QCOMPARE(written.object()[u"payload"][u"timestamp"].toString(), u"2000-02-29T00:00:00.000Z"_s);
+        }
+    }
+    void messageArraysEqualTheArrayOfToJson()
+    {
+        // The server writes pages of history this way (ChatApi).
+        QList<Message> messages;
+        for (int i = 0; i < 3; ++i) {
+            Message m;
+            m.id = 10 + i;
+            m.conversationId = i; // 0: null
+            m.senderId = 1;
+            m.receiverId = 2;
+            m.content = u"m%1 \"ü\" \n"_s.arg(i);
+            m.type = u"text"_s;
+            m.clientId = i == 1 ? u"c-1"_s : QString();
+            m.timestamp = m.createdAt = m.updatedAt = QDateTime::fromMSecsSinceEpoch(1795619192123 + i, Qt::UTC);
+            messages << m;
+        }
+        for (qsizetype n : {0, 1, 3}) {
+            JsonWriter w;
+            w.beginArray();
+            QJsonArray expected;
+            for (qsizetype i = 0; i < n; ++i) {
+                if (i > 0)
+                    w.comma();
+                messages.at(i).writeJson(w);
+                expected.append(messages.at(i).toJson());
+            }
+            w.endArray();
+            const QJsonDocument written = QJsonDocument::fromJson(w.bytes());
+            QVERIFY2(written.isArray(), w.bytes().constData());
+            QCOMPARE(written.array(), expected);
         }
     }
     void timesAreWrittenLikeQtDoesForEveryKindOfDate()

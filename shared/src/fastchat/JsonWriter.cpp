@@ -17,6 +17,22 @@ void JsonWriter::endObject()
     m_first = false;
 }
 
+void JsonWriter::beginArray()
+{
+    m_out += '[';
+}
+
+void JsonWriter::endArray()
+{
+    m_out += ']';
+    m_first = false;
+}
+
+void JsonWriter::comma()
+{
+    m_out += ',';
+}
+
 JsonWriter &JsonWriter::key(const char *key)
 {
     if (!m_first)

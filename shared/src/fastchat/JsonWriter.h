@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Writes compact JSON straight into UTF-8 bytes, for the frames sent for every message
-// (chat_message, ack): building a QJsonObject and serializing it cost more than the rest
-// of the server's work per message. Everything else uses QJsonObject.
+// (chat_message, ack) and for pages of history: building a QJsonObject and serializing it
+// cost more than the rest of the server's work per message. Everything else uses
+// QJsonObject.
 #pragma once
 
 #include <QByteArray>
@@ -17,6 +18,10 @@ public:
 
     void beginObject();
     void endObject();
+    // Elements of an array are separated by comma() (not before the first).
+    void beginArray();
+    void endArray();
+    void comma();
     // `key` is a plain ASCII name that needs no escaping.
     JsonWriter &key(const char *key);
     void string(QStringView value);
