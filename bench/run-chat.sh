@@ -41,7 +41,6 @@ cleanup() {
     rm -rf "$work"
     pg_throwaway_stop
 }
-trap cleanup EXIT INT TERM
 
 start_server() { # $1 = database kind
     local args=(serve --listen 127.0.0.1:0 --data-dir "$work/data-$1" --password-cost min
@@ -78,6 +77,8 @@ PY
 }
 
 pg_throwaway_start >/dev/null
+# After pg_throwaway_start, whose own traps would replace this one (cleanup stops it too).
+trap cleanup EXIT INT TERM
 echo "| database | load | acked msg/s | delivered msg/s | p50 ms | p99 ms | p99.9 ms | errors |"
 echo "|---|---|---|---|---|---|---|---|"
 for db in $dbs; do
