@@ -260,6 +260,21 @@ private slots:
         FC_WS(cWs, env, c);
         QVERIFY(bWs->pingPong());
         QVERIFY(cWs->pingPong());
+        // C's arrival reaches B after a contacts lookup on a store thread, which may finish
+        // after the pings: wait for it here, so that it cannot land in the middle of the
+        // attempt and pass for something the attempt caused.
+        QVERIFY2(QTest::qWaitFor(
+                         [&] {
+                             for (const QJsonObject &f : bWs->queued(u"user_status"_s)) {
+                                 const QJsonObject p = f.value(u"payload").toObject();
+                                 if (p.value(u"user_id").toInteger() == c.id
+                                     && p.value(u"is_online").toBool())
+                                     return true;
+                             }
+                             return false;
+                         },
+                         10000),
+                 "B was not told that C is online");
 
         const Snapshot before = snapshot(env, b, c);
         QCOMPARE(env.conversationWith(b, c.id).value(u"unread_count").toInteger(), 2);
