@@ -30,7 +30,8 @@ bench=build/bench/fastchat-client-files-bench
 source scripts/pg-throwaway
 work=$(mktemp -d /tmp/fastchat-client-files.XXXXXX)
 server_pid=""
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# shellcheck source=lib.sh
+source bench/lib.sh
 pg_throwaway_start >/dev/null
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
@@ -47,29 +48,13 @@ psql -q "$FASTCHAT_TEST_PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $name" -c "CRE
     --upload-quota "$((2 * mib + 4))M" --database "${FASTCHAT_TEST_PG_ADMIN_URL%/postgres}/$name" \
     >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
-port=""
-for _ in $(seq 100); do
-    port=$(grep -o '[0-9]*$' "$work/server.out" 2>/dev/null || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/server.err" >&2; exit 1; }
+port=$(wait_for_port "$work/server.out" "$work/server.err")
 
 before=$(rss_kib "$server_pid")
-echo "$before" >"$work/peak"
-(
-    peak=$before
-    while kill -0 "$server_pid" 2>/dev/null; do
-        now=$(rss_kib "$server_pid")
-        [ "${now:-0}" -gt "$peak" ] && peak=$now && echo "$peak" >"$work/peak"
-        sleep 0.1
-    done
-) &
-sampler=$!
+start_peak_sampler "$server_pid" "$before" "$work/peak"
 out=$(tests/client/run-with-keyring.sh "$bench" --server "http://127.0.0.1:$port" --mib "$mib" \
           --work "$work/clients" "${keychain[@]}" | tail -1)
-kill "$sampler" 2>/dev/null || true
-wait "$sampler" 2>/dev/null || true
+stop_peak_sampler
 
 echo "| file | end-to-end encrypted | prepare s | upload MiB/s | download MiB/s | SHA-256 | server RSS before | peak RSS during |"
 echo "|---|---|---|---|---|---|---|---|"

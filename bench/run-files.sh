@@ -41,7 +41,8 @@ stop_server() {
         server_pid=""
     fi
 }
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# shellcheck source=lib.sh
+source bench/lib.sh
 
 pg_throwaway_start >/dev/null
 cleanup() {
@@ -65,31 +66,14 @@ for db in $dbs; do
     fi
     "$server" "${args[@]}" >"$work/server.out" 2>"$work/server.err" &
     server_pid=$!
-    port=""
-    for _ in $(seq 100); do
-        port=$(grep -o '[0-9]*$' "$work/server.out" 2>/dev/null || true)
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
-    [ -n "$port" ] || { cat "$work/server.err" >&2; exit 1; }
+    port=$(wait_for_port "$work/server.out" "$work/server.err")
     # The accounts first, so that "before" is the server at rest with its users.
     "$bench" files --server "http://127.0.0.1:$port" --user-prefix files --file-mib 0 >/dev/null 2>&1 || true
     before=$(rss_kib "$server_pid")
-    peak_file="$work/peak"
-    echo "$before" >"$peak_file"
-    (
-        peak=$before
-        while kill -0 "$server_pid" 2>/dev/null; do
-            now=$(rss_kib "$server_pid")
-            [ "${now:-0}" -gt "$peak" ] && peak=$now && echo "$peak" >"$peak_file"
-            sleep 0.1
-        done
-    ) &
-    sampler=$!
+    start_peak_sampler "$server_pid" "$before" "$work/peak"
     out=$("$bench" files --server "http://127.0.0.1:$port" --user-prefix files --file-mib "$mib" | tail -1)
-    kill "$sampler" 2>/dev/null || true
-    wait "$sampler" 2>/dev/null || true
-    python3 - "$db" "$out" "$before" "$(cat "$peak_file")" <<'PY'
+    stop_peak_sampler
+    python3 - "$db" "$out" "$before" "$(cat "$work/peak")" <<'PY'
 import json, sys
 db, r, before, peak = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 if r.get("error"):
