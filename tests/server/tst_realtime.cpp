@@ -256,6 +256,66 @@ private slots:
         QVERIFY(!bobWs->waitForPayload(u"chat_message"_s).isEmpty());
     }
 
+    void repeatedClientIdsInsideABurstAreStoredOnce_data() { addDriverRows(); }
+    void repeatedClientIdsInsideABurstAreStoredOnce()
+    {
+        // Messages that arrive together are stored together (one transaction on the
+        // server); a repeated client_id among them, of a stored message or of another one
+        // in the same burst, must not cost the others anything.
+        QFETCH(QString, driver);
+        TestEnv env;
+        FC_START(env, driver);
+        FC_USER(alice, env, u"alice"_s);
+        FC_USER(bob, env, u"bob"_s);
+        FC_WS(aliceWs, env, alice);
+        FC_WS(bobWs, env, bob);
+        QVERIFY(bobWs->pingPong());
+        aliceWs->sendFrame(u"chat_message"_s, chat(bob.id, u"stored before"_s, u"before"_s));
+        const qint64 storedBefore = aliceWs->waitForPayload(u"ack"_s)[u"id"].toInteger();
+        QVERIFY(storedBefore > 0);
+        QVERIFY(!bobWs->waitForPayload(u"chat_message"_s).isEmpty());
+
+        QStringList clientIds;
+        for (int i = 0; i < 40; ++i)
+            clientIds << u"burst-%1"_s.arg(i);
+        clientIds[10] = u"before"_s; // stored already
+        clientIds[21] = clientIds[20]; // twice in the burst
+        for (const QString &clientId : clientIds)
+            aliceWs->sendFrame(u"chat_message"_s, chat(bob.id, u"text of "_s + clientId, clientId));
+        QHash<QString, QList<qint64>> ackedIds;
+        for (int i = 0; i < clientIds.size(); ++i) {
+            const QJsonObject ack = aliceWs->waitForPayload(u"ack"_s);
+            QVERIFY2(!ack.isEmpty(), qPrintable(u"ack %1 missing"_s.arg(i)));
+            ackedIds[ack[u"client_id"].toString()] << ack[u"id"].toInteger();
+        }
+        QCOMPARE(ackedIds.size(), 39);
+        QCOMPARE(ackedIds.value(u"before"_s), QList<qint64>{storedBefore});
+        QCOMPARE(ackedIds.value(u"burst-20"_s).size(), 2);
+        QCOMPARE(ackedIds.value(u"burst-20"_s).at(0), ackedIds.value(u"burst-20"_s).at(1));
+        QVERIFY(aliceWs->queued(u"error"_s).isEmpty());
+
+        // Bob gets each new message once: 38 of them.
+        QSet<qint64> received;
+        for (int i = 0; i < 38; ++i) {
+            const QJsonObject m = bobWs->waitForPayload(u"chat_message"_s);
+            QVERIFY2(!m.isEmpty(), qPrintable(u"message %1 missing"_s.arg(i)));
+            QVERIFY2(m[u"client_id"].toString() != u"before"_s, "the repeat was delivered again");
+            received << m[u"id"].toInteger();
+        }
+        QCOMPARE(received.size(), 38);
+        QVERIFY2(bobWs->expectNoFrame(u"chat_message"_s, 1000), "a repeat was delivered");
+
+        QMap<QString, int> stored;
+        const QJsonArray history = env.history(alice, bob.id, u"?limit=100"_s);
+        for (const QJsonValue &v : history)
+            ++stored[v.toObject()[u"client_id"].toString()];
+        QCOMPARE(history.size(), 39);
+        for (auto it = stored.cbegin(); it != stored.cend(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(it.key() + u" stored more than once"_s));
+        FC_NO_VIOLATIONS(aliceWs);
+        FC_NO_VIOLATIONS(bobWs);
+    }
+
     void resumeSendsExactlyWhatWasMissedInOrderThenResumeDone_data() { addDriverRows(); }
     void resumeSendsExactlyWhatWasMissedInOrderThenResumeDone()
     {

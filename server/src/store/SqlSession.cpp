@@ -138,7 +138,11 @@ std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &
         } else {
             m_lastError = {StoreError::Internal, u"internal database error"_s};
         }
-        qCWarning(lcStore) << "prepared statement failed:" << code << message;
+        // A unique key refused: the caller expects that (a repeated client_id) and answers it.
+        if (m_lastError.kind == StoreError::Conflict)
+            qCDebug(lcStore) << "prepared statement refused:" << code << message;
+        else
+            qCWarning(lcStore) << "prepared statement failed:" << code << message;
         return std::nullopt;
     };
     if (!connection) {
