@@ -332,12 +332,38 @@ private slots:
         FC_SERVER(env);
         FC_REGISTER(alice, env, u"alice"_s);
         FC_REGISTER(bob, env, u"bob"_s);
+        FC_REGISTER(carol, env, u"carol"_s);
         FC_OPEN_WS(aliceWs, env, alice.token);
         FC_OPEN_WS(bobWs, env, bob.token);
+        FC_OPEN_WS(carolWs, env, carol.token);
         QVERIFY(aliceWs->pingPong());
+        QVERIFY(carolWs->pingPong());
+        const auto chat = [](qint64 to, const QString &clientId) {
+            return QJsonObject{{u"receiver_id"_s, to}, {u"content"_s, clientId}, {u"client_id"_s, clientId}};
+        };
+        // Bob has written to both before: their conversations exist.
+        bobWs->sendFrame(u"chat_message"_s, chat(alice.id, u"before-alice"_s));
+        bobWs->sendFrame(u"chat_message"_s, chat(carol.id, u"before-carol"_s));
+        QVERIFY(!bobWs->waitForPayload(u"ack"_s).isEmpty());
+        QVERIFY(!bobWs->waitForPayload(u"ack"_s).isEmpty());
 
         const CliResult disable = env.cli({u"user"_s, u"disable"_s, u"alice"_s});
         FC_EXIT(disable, 0);
+
+        // Messages to her are refused from now on; those around them in the same burst
+        // (stored together) are not.
+        bobWs->clearQueue();
+        bobWs->sendFrame(u"chat_message"_s, chat(carol.id, u"after-1"_s));
+        bobWs->sendFrame(u"chat_message"_s, chat(alice.id, u"to-disabled"_s));
+        bobWs->sendFrame(u"chat_message"_s, chat(carol.id, u"after-2"_s));
+        const QJsonObject refused = bobWs->waitForPayload(u"error"_s);
+        QCOMPARE(refused[u"code"].toString(), u"not_found"_s);
+        QCOMPARE(refused[u"client_id"].toString(), u"to-disabled"_s);
+        QStringList acked;
+        for (int i = 0; i < 2; ++i)
+            acked << bobWs->waitForPayload(u"ack"_s)[u"client_id"].toString();
+        QCOMPARE(acked, (QStringList{u"after-1"_s, u"after-2"_s}));
+        QVERIFY(bobWs->queued(u"ack"_s).isEmpty());
 
         QStringList problems = sessionNotEnded(env, u"alice"_s, aliceWs.get(), alice.token, alice.refreshToken);
         QVERIFY2(problems.isEmpty(), qPrintable(u"after user disable: "_s + problems.join(u"; "_s)));

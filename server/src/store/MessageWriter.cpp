@@ -17,6 +17,16 @@ using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
+namespace {
+
+QByteArray textParameter(const QString &s)
+{
+    const QByteArray bytes = s.toUtf8();
+    return bytes.isNull() ? QByteArray("") : bytes; // a null QByteArray would be SQL NULL
+}
+
+} // namespace
+
 void MessageWriter::write(SqlSession &session, std::vector<PendingMessage> &batch)
 {
     std::vector<Result<StoredMessage>> results;
@@ -51,6 +61,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
                                      std::vector<Result<StoredMessage>> &results,
                                      StoreError *failure, RepeatedClientIds repeats)
 {
+    if (repeats == RepeatedClientIds::Refuse && fitsOneStatement(session, batch))
+        return writeOneStatement(session, batch, results, failure);
     results.clear();
     results.reserve(batch.size());
     const auto fail = [&] {
@@ -67,22 +79,10 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
                                  {}))
         return fail();
 
-    // Which of the users involved may take part: one query for the whole batch.
-    QSet<qint64> ids;
-    for (const PendingMessage &p : batch)
-        ids << p.senderId << p.draft.receiverId;
-    const QList<qint64> idList(ids.begin(), ids.end());
-    QSqlQuery &active = session.prepared(
-            u"SELECT id FROM users WHERE deleted_at IS NULL AND disabled_at IS NULL AND id IN (%1)"_s
-                    .arg(sql::placeholders(idList.size())));
-    for (qint64 id : idList)
-        active.addBindValue(id);
-    if (!session.exec(active))
+    const auto active = activeUsers(session, batch);
+    if (!active)
         return fail();
-    QSet<qint64> activeIds;
-    while (active.next())
-        activeIds << active.value(0).toLongLong();
-    active.finish();
+    const QSet<qint64> &activeIds = active.value();
 
     const auto attachable = attachableFiles(session, batch);
     if (!attachable)
@@ -127,18 +127,7 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         StoredMessage &stored = results[row.index].value();
         Message &m = stored.message;
         if (row.id) {
-            m.id = row.id;
-            m.conversationId = row.conversationId;
-            m.senderId = p.senderId;
-            m.receiverId = p.draft.receiverId;
-            m.content = p.draft.content;
-            m.type = p.draft.type;
-            m.clientId = p.draft.clientId;
-            m.fileId = p.draft.fileId;
-            m.createdAt = m.timestamp = m.updatedAt = fromEpochMs(row.createdAt);
-            stored.newConversation = row.newConversation;
-            // Encoded here, off the network thread, once for every recipient.
-            stored.frame = QString::fromUtf8(m.toChatMessageFrame());
+            fillStored(p, row, stored);
             ConversationChange &c = changes[m.conversationId];
             c.lastMessageId = std::max(c.lastMessageId, m.id);
             c.lastAt = std::max(c.lastAt, row.createdAt);
@@ -204,6 +193,159 @@ bool MessageWriter::writeAndPublish(SqlSession &session, const std::vector<Pendi
     return committed;
 }
 
+Result<QSet<qint64>> MessageWriter::activeUsers(SqlSession &session,
+                                                const std::vector<PendingMessage> &batch)
+{
+    // Which of the users involved may take part: one query for the whole batch.
+    QSet<qint64> ids;
+    for (const PendingMessage &p : batch)
+        ids << p.senderId << p.draft.receiverId;
+    const QList<qint64> idList(ids.begin(), ids.end());
+    QSqlQuery &active = session.prepared(
+            u"SELECT id FROM users WHERE deleted_at IS NULL AND disabled_at IS NULL AND id IN (%1)"_s
+                    .arg(sql::placeholders(idList.size())));
+    for (qint64 id : idList)
+        active.addBindValue(id);
+    if (!session.exec(active))
+        return session.lastError();
+    QSet<qint64> activeIds;
+    while (active.next())
+        activeIds << active.value(0).toLongLong();
+    active.finish();
+    return activeIds;
+}
+
+void MessageWriter::fillStored(const PendingMessage &p, const Row &row, StoredMessage &stored)
+{
+    Message &m = stored.message;
+    m.id = row.id;
+    m.conversationId = row.conversationId;
+    m.senderId = p.senderId;
+    m.receiverId = p.draft.receiverId;
+    m.content = p.draft.content;
+    m.type = p.draft.type;
+    m.clientId = p.draft.clientId;
+    m.fileId = p.draft.fileId;
+    m.createdAt = m.timestamp = m.updatedAt = fromEpochMs(row.createdAt);
+    stored.newConversation = row.newConversation;
+    // Encoded here, off the network thread, once for every recipient.
+    stored.frame = QString::fromUtf8(m.toChatMessageFrame());
+}
+
+bool MessageWriter::fitsOneStatement(const SqlSession &session,
+                                     const std::vector<PendingMessage> &batch) const
+{
+    // Other nodes need the order lock and the events inside the transaction; attachments
+    // and first messages need queries of their own (the general path).
+    if (!session.isPostgres() || m_cluster)
+        return false;
+    for (const PendingMessage &p : batch) {
+        if (!p.draft.fileId.isEmpty()
+            || !m_conversationIds.contains(qMakePair(std::min(p.senderId, p.draft.receiverId),
+                                                     std::max(p.senderId, p.draft.receiverId))))
+            return false;
+    }
+    return true;
+}
+
+bool MessageWriter::writeOneStatement(SqlSession &session, const std::vector<PendingMessage> &batch,
+                                      std::vector<Result<StoredMessage>> &results,
+                                      StoreError *failure)
+{
+    // The whole batch in one statement, which PostgreSQL runs as its own transaction: one
+    // round trip and one commit instead of six round trips. It stores the rows whose two
+    // users are active, gives them ids from the sequence in batch order (the ids taken are
+    // sorted and paired with the rows by rank, whatever order nextval() ran in), and updates their
+    // conversations. It answers (batch position, id) for each row stored. A repeated
+    // client_id fails it as a whole, and the caller writes the batch again skipping repeats.
+    // The columns go as seven arrays, so that one prepared statement (and one plan) serves
+    // every batch size.
+    std::vector<Row> rows(batch.size());
+    QByteArray conversations = "{", senders = "{", receivers = "{", contents = "{", types = "{",
+               clientIds = "{", times = "{";
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const PendingMessage &p = batch[i];
+        Row &row = rows[i];
+        row.index = i;
+        row.conversationId = m_conversationIds.value(
+                qMakePair(std::min(p.senderId, p.draft.receiverId),
+                          std::max(p.senderId, p.draft.receiverId)));
+        // Times never go backwards within this writer, so that id order and time agree.
+        row.createdAt = m_lastCreatedAt = std::max(sql::nowMs(), m_lastCreatedAt);
+        const char *comma = i ? "," : "";
+        conversations += comma + QByteArray::number(row.conversationId);
+        senders += comma + QByteArray::number(p.senderId);
+        receivers += comma + QByteArray::number(p.draft.receiverId);
+        contents += comma + sql::arrayElement(p.draft.content);
+        types += comma + sql::arrayElement(p.draft.type);
+        clientIds += comma
+                + (p.draft.clientId.isEmpty() ? QByteArray("NULL")
+                                              : sql::arrayElement(p.draft.clientId));
+        times += comma + QByteArray::number(row.createdAt);
+    }
+    const QByteArrayList parameters{conversations + '}', senders + '}', receivers + '}',
+                                    contents + '}',      types + '}',   clientIds + '}',
+                                    times + '}'};
+    const QByteArray sql
+            = "WITH ok AS MATERIALIZED (SELECT v.*, row_number() OVER (ORDER BY v.ord) AS rn"
+              " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],"
+              " $6::text[], $7::bigint[]) WITH ORDINALITY AS v(conversation_id, sender_id,"
+              " receiver_id, content, type, client_id, created_at, ord)"
+              " WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = v.sender_id"
+              " AND u.deleted_at IS NULL AND u.disabled_at IS NULL)"
+              " AND EXISTS (SELECT 1 FROM users u WHERE u.id = v.receiver_id"
+              " AND u.deleted_at IS NULL AND u.disabled_at IS NULL)),"
+              " seq AS MATERIALIZED (SELECT pg_get_serial_sequence('messages', 'id')::regclass"
+              " AS s),"
+              // Sorted into an array: the rank-th id is the rank-th row's (a join on the
+              // rank would rescan one side for every row).
+              " ids AS MATERIALIZED (SELECT array_agg(id ORDER BY id) AS a"
+              " FROM (SELECT nextval(seq.s) AS id FROM seq, ok) taken),"
+              " ins AS (INSERT INTO messages (id, conversation_id, sender_id, receiver_id,"
+              " content, type, client_id, created_at) SELECT ids.a[ok.rn], ok.conversation_id,"
+              " ok.sender_id, ok.receiver_id, ok.content, ok.type, ok.client_id, ok.created_at"
+              " FROM ok, ids"
+              " RETURNING id, conversation_id, sender_id, receiver_id, created_at),"
+              " upd AS (UPDATE conversations c SET last_message_id = x.last, updated_at = x.at,"
+              " user1_unread = c.user1_unread + x.u1, user2_unread = c.user2_unread + x.u2"
+              " FROM (SELECT conversation_id, max(id) AS last, max(created_at) AS at,"
+              " count(*) FILTER (WHERE receiver_id < sender_id) AS u1,"
+              " count(*) FILTER (WHERE receiver_id > sender_id) AS u2"
+              " FROM ins GROUP BY conversation_id) x WHERE c.id = x.conversation_id)"
+              " SELECT ok.ord - 1, ids.a[ok.rn] FROM ok, ids";
+    const auto stored = session.execPrepared("fc_write_messages", sql, parameters);
+    if (!stored) {
+        *failure = session.lastError();
+        return false;
+    }
+    for (const QByteArrayList &r : *stored)
+        rows[size_t(r.at(0).toInt())].id = r.at(1).toLongLong();
+
+    results.clear();
+    results.reserve(batch.size());
+    std::optional<Result<QSet<qint64>>> active; // asked only when a row was left out
+    for (const Row &row : rows) {
+        const PendingMessage &p = batch[row.index];
+        if (row.id) {
+            StoredMessage message;
+            fillStored(p, row, message);
+            results.emplace_back(std::move(message));
+            continue;
+        }
+        if (!active)
+            active = activeUsers(session, batch);
+        if (!*active)
+            results.emplace_back(active->error());
+        else if (!(*active)->contains(p.draft.receiverId))
+            results.emplace_back(notFound(u"no user with id %1"_s.arg(p.draft.receiverId)));
+        else if (!(*active)->contains(p.senderId))
+            results.emplace_back(forbidden(u"the sender's account is not active"_s));
+        else // disabled while the statement ran, enabled again since
+            results.emplace_back(StoreError{StoreError::Unavailable, u"please retry"_s});
+    }
+    return true;
+}
+
 QList<Event> MessageWriter::eventsOf(const std::vector<PendingMessage> &batch,
                                      const std::vector<Result<StoredMessage>> &results)
 {
@@ -263,16 +405,6 @@ bool MessageWriter::insertEach(SqlSession &session, const std::vector<PendingMes
     }
     return true;
 }
-
-namespace {
-
-QByteArray textParameter(const QString &s)
-{
-    const QByteArray bytes = s.toUtf8();
-    return bytes.isNull() ? QByteArray("") : bytes; // a null QByteArray would be SQL NULL
-}
-
-} // namespace
 
 bool MessageWriter::insertMany(SqlSession &session, const std::vector<PendingMessage> &batch,
                                std::vector<Row> &rows, RepeatedClientIds repeats)

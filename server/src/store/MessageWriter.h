@@ -60,6 +60,15 @@ private:
         qint64 user2Unread = 0;
     };
 
+    // PostgreSQL and a single node, no attachments, every conversation known: the batch as
+    // one statement (see writeOneStatement()).
+    bool fitsOneStatement(const SqlSession &session,
+                          const std::vector<PendingMessage> &batch) const;
+    bool writeOneStatement(SqlSession &session, const std::vector<PendingMessage> &batch,
+                           std::vector<Result<StoredMessage>> &results, StoreError *failure);
+    static Result<QSet<qint64>> activeUsers(SqlSession &session,
+                                            const std::vector<PendingMessage> &batch);
+    static void fillStored(const PendingMessage &p, const Row &row, StoredMessage &stored);
     bool insertEach(SqlSession &session, const std::vector<PendingMessage> &batch,
                     std::vector<Row> &rows);
     bool insertMany(SqlSession &session, const std::vector<PendingMessage> &batch,

@@ -39,4 +39,20 @@ inline QString placeholders(qsizetype n)
     return s;
 }
 
+// One element of a PostgreSQL array literal ('{"a","b"}'), quoted: any text, as UTF-8.
+inline QByteArray arrayElement(const QString &s)
+{
+    const QByteArray utf8 = s.toUtf8();
+    QByteArray quoted;
+    quoted.reserve(utf8.size() + 2);
+    quoted += '"';
+    for (char c : utf8) {
+        if (c == '"' || c == '\\')
+            quoted += '\\';
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
+}
+
 } // namespace fastchat::server::sql
