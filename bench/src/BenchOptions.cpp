@@ -14,12 +14,15 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             u"Fast-Chat load generator. Modes:\n"
             "  capacity  pairs of users, each sender keeps --inflight messages unacknowledged\n"
             "  rate      a fixed total send rate (--rate per second) over the pairs\n"
+            "  ramp      fixed rates from --rate up by --ramp-step, --seconds each, until a "
+            "step's\n"
+            "            p99 passes --ramp-max-p99-ms, errors appear or messages stay undelivered\n"
             "  sockets   open --sockets idle authenticated WebSockets and hold them\n"
             "  history   read 50-message history pages at random places (--max-message-id)\n"
             "  files     upload a --file-mib MiB file in 1 MiB chunks, send it, download it\n"
             "Latency is send-to-receive, measured in this process for every message."_s);
     p.addHelpOption();
-    p.addPositionalArgument(u"mode"_s, u"capacity, rate or sockets"_s);
+    p.addPositionalArgument(u"mode"_s, u"capacity, rate, ramp, sockets, history or files"_s);
     const QCommandLineOption server(u"server"_s, u"Server base URL (repeat for several nodes)."_s,
                                     u"url"_s);
     const QCommandLineOption pairs(u"pairs"_s, u"Sender/receiver pairs (default 50)."_s, u"n"_s,
@@ -28,6 +31,18 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             u"inflight"_s, u"Unacknowledged messages per sender (default 8)."_s, u"n"_s, u"8"_s);
     const QCommandLineOption rate(u"rate"_s, u"Messages per second in rate mode (default 1000)."_s,
                                   u"n"_s, u"1000"_s);
+    const QCommandLineOption rampStep(
+            u"ramp-step"_s, u"ramp: rate added per step (default 2500)."_s, u"n"_s, u"2500"_s);
+    const QCommandLineOption rampMaxP99(u"ramp-max-p99-ms"_s,
+                                        u"ramp: the p99 that ends the ramp (default 50)."_s,
+                                        u"ms"_s, u"50"_s);
+    const QCommandLineOption rampMaxRate(u"ramp-max-rate"_s,
+                                         u"ramp: the highest rate tried (default 100000)."_s,
+                                         u"n"_s, u"100000"_s);
+    const QCommandLineOption traceLate(
+            u"trace-late-ms"_s,
+            u"Print each message later than this, with its send time, to find stalls."_s, u"ms"_s,
+            u"0"_s);
     const QCommandLineOption seconds(u"seconds"_s, u"Measured duration (default 15)."_s, u"s"_s,
                                      u"15"_s);
     const QCommandLineOption warmup(u"warmup"_s, u"Unmeasured seconds first (default 2)."_s, u"s"_s,
@@ -46,8 +61,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             u"concurrency"_s, u"history: requests in flight (default 8)."_s, u"n"_s, u"8"_s);
     const QCommandLineOption fileMiB(
             u"file-mib"_s, u"files: the file's size in MiB (default 1024)."_s, u"n"_s, u"1024"_s);
-    p.addOptions({server, pairs, inflight, rate, seconds, warmup, sockets, bytes, prefix, maxId,
-                  concurrency, fileMiB});
+    p.addOptions({server, pairs, inflight, rate, rampStep, rampMaxP99, rampMaxRate, traceLate,
+                  seconds, warmup, sockets, bytes, prefix, maxId, concurrency, fileMiB});
     if (!p.parse(arguments)) {
         *error = p.errorText();
         return std::nullopt;
@@ -62,6 +77,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         o.mode = Mode::Capacity;
     else if (mode == u"rate")
         o.mode = Mode::Rate;
+    else if (mode == u"ramp")
+        o.mode = Mode::Ramp;
     else if (mode == u"sockets")
         o.mode = Mode::Sockets;
     else if (mode == u"history")
@@ -88,6 +105,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
     number(pairs, &o.pairs);
     number(inflight, &o.inflight);
     number(rate, &o.rate);
+    number(rampStep, &o.rampStep);
+    number(rampMaxP99, &o.rampMaxP99Ms);
+    number(rampMaxRate, &o.rampMaxRate);
+    number(traceLate, &o.traceLateMs);
     number(seconds, &o.seconds);
     number(warmup, &o.warmupSeconds);
     number(sockets, &o.sockets);

@@ -12,13 +12,17 @@ namespace fastchat::bench {
 
 struct BenchOptions
 {
-    enum class Mode { Capacity, Rate, Sockets, History, Files };
+    enum class Mode { Capacity, Rate, Ramp, Sockets, History, Files };
     Mode mode = Mode::Capacity;
     QList<QUrl> servers; // one or more nodes; users are spread over them
     int pairs = 50;
-    int inflight = 8; // capacity: messages each sender keeps unacknowledged
-    int rate = 1000;  // rate: messages per second, all senders together
-    int seconds = 15;
+    int inflight = 8;      // capacity: messages each sender keeps unacknowledged
+    int rate = 1000;       // rate: messages per second, all senders together; ramp: the first step
+    int rampStep = 2500;   // ramp: the rate added each step
+    int rampMaxP99Ms = 50; // ramp: stop at the first step whose p99 passes this
+    int rampMaxRate = 100000; // ramp: and never go past this rate
+    int traceLateMs = 0;      // chat modes: print every message later than this (0: none)
+    int seconds = 15;         // ramp: each step
     int warmupSeconds = 2;
     int sockets = 1000; // sockets mode
     int contentBytes = 64;

@@ -22,6 +22,7 @@ namespace fastchat::bench {
 
 struct ChatResult
 {
+    int targetRate = 0; // rate and ramp: messages per second offered
     double seconds = 0;
     qint64 sent = 0;
     qint64 acked = 0;
@@ -36,8 +37,15 @@ class ChatLoad : public QObject
 public:
     ChatLoad(const BenchOptions &options, const QList<Account> &accounts);
     ~ChatLoad() override;
-    // Connects, warms up, measures; returns when done.
+    // Capacity or rate: connects, warms up, measures; returns when done.
     ChatResult run();
+    // Ramp: connects, warms up at the first rate, then measures one step after another (each
+    // followed by a pause in which what is in flight arrives) until a step fails: its p99
+    // passes the limit, an error comes back, or a message sent in it never arrives. Returns
+    // every step measured, the failing one last.
+    QList<ChatResult> ramp();
+    // Whether a ramp step stays within the limits.
+    bool withinLimits(const ChatResult &step) const;
 
 private:
     struct Pair
@@ -52,6 +60,13 @@ private:
     void onSenderFrame(int pair, const QString &text);
     void onReceiverFrame(const QString &text);
     void tick();
+    bool connectPairs();
+    void startSending();
+    void stopSending();
+    void runFor(int milliseconds);
+    // Measures for `seconds` while sending, then stops sending and lets what is in flight
+    // arrive (at most `drainMs`).
+    ChatResult measure(int seconds, int drainMs);
 
     BenchOptions m_options;
     QList<Account> m_accounts;
@@ -64,7 +79,9 @@ private:
     QString m_padding;
     QString m_runId;
     QTimer m_rateTimer;
+    double m_rate = 0; // rate and ramp: messages per second now
     double m_rateCredit = 0;
+    qint64 m_lastTick = 0;
     qint64 m_lastTickNs = 0;
     int m_nextPair = 0;
 };

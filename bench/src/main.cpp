@@ -17,6 +17,37 @@
 using namespace fastchat::bench;
 using namespace Qt::StringLiterals;
 
+namespace {
+
+QJsonObject chatLine(const BenchOptions &options, const ChatResult &r, const QString &mode)
+{
+    const QJsonObject line{
+            {u"mode"_s, mode},
+            {u"pairs"_s, options.pairs},
+            {u"inflight"_s, options.inflight},
+            {u"target_rate"_s, r.targetRate},
+            {u"seconds"_s, r.seconds},
+            {u"sent"_s, r.sent},
+            {u"acked"_s, r.acked},
+            {u"received"_s, r.received},
+            {u"errors"_s, r.errors},
+            {u"acked_per_s"_s, r.seconds > 0 ? double(r.acked) / r.seconds : 0},
+            {u"delivered_per_s"_s, r.seconds > 0 ? double(r.received) / r.seconds : 0},
+            {u"p50_ms"_s, r.p50},
+            {u"p99_ms"_s, r.p99},
+            {u"p999_ms"_s, r.p999},
+            {u"max_ms"_s, r.max},
+    };
+    return line;
+}
+
+void printLine(const QJsonObject &line)
+{
+    std::printf("%s\n", QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -72,24 +103,24 @@ int main(int argc, char *argv[])
     }
 
     ChatLoad load(*options, accounts);
+    if (options->mode == BenchOptions::Mode::Ramp) {
+        // One line per step, then the summary: the highest step within the limits.
+        const QList<ChatResult> steps = load.ramp();
+        const ChatResult *best = nullptr;
+        for (const ChatResult &step : steps) {
+            printLine(chatLine(*options, step, u"ramp-step"_s));
+            if (load.withinLimits(step))
+                best = &step;
+        }
+        QJsonObject summary = chatLine(*options, best ? *best : ChatResult{}, u"ramp"_s);
+        summary.insert(u"max_p99_ms"_s, options->rampMaxP99Ms);
+        if (!steps.isEmpty() && !load.withinLimits(steps.constLast()))
+            summary.insert(u"failed_at_rate"_s, steps.constLast().targetRate);
+        printLine(summary);
+        return best ? 0 : 1;
+    }
     const ChatResult r = load.run();
-    const QJsonObject line{
-            {u"mode"_s, options->mode == BenchOptions::Mode::Capacity ? u"capacity"_s : u"rate"_s},
-            {u"pairs"_s, options->pairs},
-            {u"inflight"_s, options->inflight},
-            {u"target_rate"_s, options->mode == BenchOptions::Mode::Rate ? options->rate : 0},
-            {u"seconds"_s, r.seconds},
-            {u"sent"_s, r.sent},
-            {u"acked"_s, r.acked},
-            {u"received"_s, r.received},
-            {u"errors"_s, r.errors},
-            {u"acked_per_s"_s, r.seconds > 0 ? double(r.acked) / r.seconds : 0},
-            {u"delivered_per_s"_s, r.seconds > 0 ? double(r.received) / r.seconds : 0},
-            {u"p50_ms"_s, r.p50},
-            {u"p99_ms"_s, r.p99},
-            {u"p999_ms"_s, r.p999},
-            {u"max_ms"_s, r.max},
-    };
-    std::printf("%s\n", QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
+    printLine(chatLine(*options, r,
+                       options->mode == BenchOptions::Mode::Capacity ? u"capacity"_s : u"rate"_s));
     return r.errors == 0 ? 0 : 1;
 }
