@@ -191,6 +191,9 @@ bool HttpServer::handleUpgrade(const QHttpServerRequest &request, QTcpSocket *so
         m_refusedUpgrade = true;
         return false;
     }
+    // Chat frames are small and must go at once: without this, Nagle's algorithm holds a
+    // frame back while an earlier one waits for the peer's (delayed, up to 40 ms) ACK.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_upgrading.append(socket);
     return true;
 }
