@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QWebSocket>
 
 #include <cstdio>
@@ -140,7 +141,14 @@ bool ChatLoad::connectPairs()
         p.receiver = openSocket(m_accounts.at(2 * i + 1), this);
         p.receiverId = m_accounts.at(2 * i + 1).id;
         for (QWebSocket *s : {p.sender, p.receiver}) {
-            connect(s, &QWebSocket::connected, &loop, [&] {
+            connect(s, &QWebSocket::connected, &loop, [&, s] {
+                // As the server does: a chat client sends small frames that must not wait
+                // for the ACK of the one before (Nagle). QWebSocket keeps its TCP socket as
+                // a child.
+                if (auto *tcp = s->findChild<QAbstractSocket *>())
+                    tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+                else
+                    std::fprintf(stderr, "no TCP socket found under the WebSocket\n");
                 if (++open == 2 * pairs)
                     loop.quit();
             });
