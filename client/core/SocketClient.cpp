@@ -179,7 +179,11 @@ void SocketClient::open()
     const quint64 serial = ++m_serial;
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     QWebSocket *socket = m_socket;
-    connect(socket, &QWebSocket::connected, this, [this, serial] {
+    connect(socket, &QWebSocket::connected, this, [this, socket, serial] {
+        // Frames are small and should leave at once (no Nagle delay behind the server's
+        // delayed ACK of the frame before). QWebSocket keeps its TCP socket as a child.
+        if (auto *tcp = socket->findChild<QAbstractSocket *>())
+            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (serial == m_serial)
             onConnected();
     });
