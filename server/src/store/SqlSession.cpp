@@ -123,10 +123,11 @@ std::optional<QList<QByteArrayList>> SqlSession::execPrepared(const QByteArray &
             : nullptr;
     const auto failed = [this](PGresult *result, PGconn *connection) {
         const QString message = QString::fromUtf8(PQerrorMessage(connection)).trimmed();
+        // The SQLSTATE lives in the result: copied before the result is freed.
         const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+        const QString code = state ? QString::fromLatin1(state) : QString();
         if (result)
             PQclear(result);
-        const QString code = state ? QString::fromLatin1(state) : QString();
         if (PQstatus(connection) != CONNECTION_OK || code.startsWith(u"08")
             || code.startsWith(u"57P")) {
             m_broken = true;
