@@ -258,13 +258,13 @@ void ServerApp::accept(std::unique_ptr<QWebSocket> socket)
     }
     QPointer<QTcpSocket> transport = m_http->takeUpgradedSocket(socket->peerAddress(),
                                                                 socket->peerPort());
-    auto *connection = new Connection(std::move(socket), transport, m_hub->nextConnectionId(),
-                                      *auth, m_frames.get());
+    const auto connection = Connection::open(std::move(socket), transport,
+                                             m_hub->nextConnectionId(), *auth, m_frames.get());
     m_hub->add(connection);
     bool ok = false;
     const qint64 resumeFrom = query.queryItemValue(u"last_message_id"_s).toLongLong(&ok);
     if (ok && resumeFrom >= 0)
-        m_frames->resume(connection, resumeFrom);
+        m_frames->resume(connection.get(), resumeFrom);
 }
 
 void ServerApp::stop()

@@ -23,36 +23,63 @@ namespace {
 constexpr qsizetype maxTrackedLiveIds = 4096;
 }
 
-Connection::Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport,
-                       quint64 id, const AuthContext &auth, FrameHandler *frames, QObject *parent)
-    : QObject(parent)
-    , m_socket(std::move(socket))
+std::shared_ptr<Connection> Connection::open(std::unique_ptr<QWebSocket> socket,
+                                             QPointer<QTcpSocket> transport, quint64 id,
+                                             const AuthContext &auth, FrameHandler *frames)
+{
+    auto connection = std::make_shared<Connection>(Key{}, std::move(socket), std::move(transport),
+                                                   id, auth, frames);
+    connection->listen();
+    return connection;
+}
+
+Connection::Connection(Key, std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport,
+                       quint64 id, const AuthContext &auth, FrameHandler *frames)
+    : m_socket(std::move(socket))
     , m_transport(std::move(transport))
     , m_frames(frames)
     , m_id(id)
     , m_auth(auth)
+{}
+
+void Connection::listen()
 {
+    // The socket is the context of its connections: they go with it, and this owns it.
+    // ~Connection cuts them first, as ~QWebSocket still signals while it closes.
+    QWebSocket *s = m_socket.get();
     // Frames that arrive after we began to close are not acted on (the client re-sends
     // what it did not get an ack for, after it reconnects).
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Connection::received);
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this,
-            [this](const QByteArray &data) { received(QString::fromUtf8(data)); });
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &Connection::onDisconnected);
+    QObject::connect(s, &QWebSocket::textMessageReceived, s,
+                     [this](const QString &text) { received(text); });
+    QObject::connect(s, &QWebSocket::binaryMessageReceived, s,
+                     [this](const QByteArray &data) { received(QString::fromUtf8(data)); });
+    QObject::connect(s, &QWebSocket::disconnected, s, [this] { onDisconnected(); });
     // Most sockets are idle once open: drop the buffers the handshake filled as soon as its
     // response is out, instead of keeping 48 KiB of empty chunks per socket (SocketBuffers.h).
+    // Connected on the TCP socket, whose signal table Qt's own wiring has already made
+    // (a first connection to one of QWebSocket's later signals would allocate its table up
+    // to that signal, for good); the weak_ptr makes it safe whenever the signal comes.
     if (m_transport) {
         if (m_transport->bytesToWrite() == 0)
             releaseIdleBuffers();
         else
-            connect(m_transport, &QTcpSocket::bytesWritten, this, &Connection::releaseIdleBuffers,
+            QObject::connect(
+                    m_transport, &QTcpSocket::bytesWritten, m_transport,
+                    [weak = weak_from_this()] {
+                        if (const auto connection = weak.lock())
+                            connection->releaseIdleBuffers();
+                    },
                     Qt::SingleShotConnection);
     }
 }
 
 Connection::~Connection()
 {
-    if (m_socket)
-        m_socket->disconnect(this);
+    if (QWebSocket *s = m_socket.get()) {
+        QObject::disconnect(s, &QWebSocket::textMessageReceived, s, nullptr);
+        QObject::disconnect(s, &QWebSocket::binaryMessageReceived, s, nullptr);
+        QObject::disconnect(s, &QWebSocket::disconnected, s, nullptr);
+    }
 }
 
 void Connection::received(const QString &text)
@@ -109,7 +136,8 @@ void Connection::sendCloseFrame(QWebSocketProtocol::CloseCode code, const QStrin
             && transport->state() == QAbstractSocket::ConnectedState)
             ::shutdown(int(transport->socketDescriptor()), SHUT_WR);
     };
-    connect(m_transport, &QTcpSocket::bytesWritten, this, shutWhenSent);
+    // Context: the TCP socket, the only thing the lambda touches (and it may outlive this).
+    QObject::connect(m_transport, &QTcpSocket::bytesWritten, m_transport, shutWhenSent);
     m_transport->flush();
     shutWhenSent();
 }

@@ -7,7 +7,6 @@
 #include "auth/Authenticator.h"
 
 #include <QElapsedTimer>
-#include <QObject>
 #include <QPointer>
 #include <QSet>
 #include <QTcpSocket>
@@ -25,9 +24,17 @@ struct Event;
 class FrameHandler;
 class Hub;
 
-class Connection : public QObject
+// Not a QObject: every idle socket would pay for its private object and for the signal
+// connections to it (docs/performance.md, "Idle sockets"). The hub owns each connection
+// through a shared_ptr; code that waits for the store holds a weak_ptr (weak_from_this()),
+// which expires when the hub lets the connection go.
+class Connection : public std::enable_shared_from_this<Connection>
 {
-    Q_OBJECT
+    struct Key // only open() constructs (the socket's signals are wired there)
+    {
+        explicit Key() = default;
+    };
+
 public:
     // Past this much unsent data the reader is too slow: it is cut off (1008) rather
     // than making the server buffer without bound.
@@ -36,9 +43,14 @@ public:
     // `transport`: the TCP socket under `socket`, for a clean close (may be null).
     // `frames` gets every frame the client sends; ServerApp destroys the hub, and with it
     // every connection, before the frame handler.
-    Connection(std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport, quint64 id,
-               const AuthContext &auth, FrameHandler *frames, QObject *parent = nullptr);
-    ~Connection() override;
+    static std::shared_ptr<Connection> open(std::unique_ptr<QWebSocket> socket,
+                                            QPointer<QTcpSocket> transport, quint64 id,
+                                            const AuthContext &auth, FrameHandler *frames);
+    Connection(Key, std::unique_ptr<QWebSocket> socket, QPointer<QTcpSocket> transport, quint64 id,
+               const AuthContext &auth, FrameHandler *frames);
+    ~Connection();
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
 
     quint64 id() const { return m_id; }
     // The hub that owns this connection; told when it closes (Hub::add sets it).
@@ -68,6 +80,7 @@ public:
     void endResume(qint64 lastMessageId);
 
 private:
+    void listen();
     void received(const QString &text);
     void sendText(const QString &frame);
     void onDisconnected();

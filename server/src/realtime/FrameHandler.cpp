@@ -13,7 +13,6 @@
 #include "store/UserQueries.h"
 
 #include <QElapsedTimer>
-#include <QPointer>
 
 #include <fastchat/Envelope.h>
 #include <fastchat/Frames.h>
@@ -89,19 +88,21 @@ void FrameHandler::handle(Connection *connection, const QString &text)
                       draft->clientId);
             return;
         }
-        QPointer<Connection> origin(connection);
+        // Weak: the connection may close before the store answers.
+        std::weak_ptr<Connection> weakOrigin = connection->weak_from_this();
         const QString clientId = draft->clientId;
         QElapsedTimer received;
         received.start();
         m_chat.send(
                 connection->userId(), draft.value(), connection->id(),
-                [this, origin, clientId, received](Result<StoredMessage> result) {
+                [this, weakOrigin, clientId, received](Result<StoredMessage> result) {
                     if (result && !result->duplicate)
                         m_metrics.deliveryLatency.observe(double(received.nsecsElapsed()) / 1e9);
+                    const auto origin = weakOrigin.lock();
                     if (!origin)
                         return; // the client will resume and re-send with its client_id
                     if (!result) {
-                        sendError(origin, errorCode(result.error()), result.error().message,
+                        sendError(origin.get(), errorCode(result.error()), result.error().message,
                                   clientId);
                         return;
                     }
@@ -131,13 +132,15 @@ void FrameHandler::handle(Connection *connection, const QString &text)
             sendError(connection, request.code(), request.error());
             return;
         }
-        QPointer<Connection> origin(connection);
+        std::weak_ptr<Connection> weakOrigin = connection->weak_from_this();
         m_chat.markRead(
-                connection->userId(), request.value(), [this, origin](Result<ReadOutcome> result) {
+                connection->userId(), request.value(),
+                [this, weakOrigin](Result<ReadOutcome> result) {
+                    const auto origin = weakOrigin.lock();
                     if (!origin)
                         return;
                     if (!result)
-                        sendError(origin, errorCode(result.error()), result.error().message);
+                        sendError(origin.get(), errorCode(result.error()), result.error().message);
                     else if (result->marked == 0) // nothing changed, so nobody else was told
                         origin->send(FrameType::ReadReceipt, result->receipt.toJson());
                 });
@@ -178,14 +181,14 @@ void FrameHandler::typing(Connection *connection, qint64 receiverId, bool isTypi
         m_typing.update(connection->userId(), receiverId, isTyping);
         return;
     }
-    QPointer<Connection> origin(connection);
+    std::weak_ptr<Connection> weakOrigin = connection->weak_from_this();
     const qint64 senderId = connection->userId();
     m_store.read<UserRecord>(
             [receiverId](SqlSession &s) { return UserQueries::findById(s, receiverId); },
-            [this, origin, senderId, receiverId, isTyping](Result<UserRecord> user) {
+            [this, weakOrigin, senderId, receiverId, isTyping](Result<UserRecord> user) {
                 if (!user) {
-                    if (origin)
-                        sendError(origin, errorCode(user.error()),
+                    if (const auto origin = weakOrigin.lock())
+                        sendError(origin.get(), errorCode(user.error()),
                                   user.error().kind == StoreError::NotFound
                                           ? u"no user with id %1"_s.arg(receiverId)
                                           : user.error().message);
@@ -205,20 +208,21 @@ void FrameHandler::resume(Connection *connection, qint64 lastMessageId)
 
 void FrameHandler::resumePage(Connection *connection, qint64 afterId)
 {
-    QPointer<Connection> target(connection);
+    std::weak_ptr<Connection> weakTarget = connection->weak_from_this();
     const qint64 userId = connection->userId();
     m_store.read<QList<Message>>(
             [userId, afterId](SqlSession &s) {
                 return ChatQueries::messagesSince(s, userId, afterId, resumePageSize);
             },
-            [this, target, afterId](Result<QList<Message>> page) {
+            [this, weakTarget, afterId](Result<QList<Message>> page) {
+                const auto target = weakTarget.lock();
                 if (!target || !target->isOpen())
                     return;
                 if (!page) {
                     // No resume_done: it would tell the client it is caught up, and the live
                     // messages held back (newer than the ones it is missing) would then make
                     // its next resume start past the gap. Close instead: it resumes again.
-                    sendError(target, errorCode(page.error()), page.error().message);
+                    sendError(target.get(), errorCode(page.error()), page.error().message);
                     // 1013 "Try Again Later" (IANA's WebSocket close code registry).
                     target->close(QWebSocketProtocol::CloseCode(1013),
                                   u"resume failed; reconnect and resume again"_s);
@@ -230,7 +234,7 @@ void FrameHandler::resumePage(Connection *connection, qint64 afterId)
                     last = m.id;
                 }
                 if (page->size() == resumePageSize)
-                    resumePage(target, last);
+                    resumePage(target.get(), last);
                 else
                     target->endResume(last);
             });

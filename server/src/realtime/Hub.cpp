@@ -8,6 +8,8 @@
 
 #include <QRandomGenerator>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
@@ -26,36 +28,46 @@ Hub::Hub(EventBus &bus, Metrics &metrics, QObject *parent)
 
 void Hub::releaseIdleBuffers()
 {
-    for (const QList<Connection *> &list : std::as_const(m_byUser)) {
-        for (Connection *c : list)
+    for (const auto &list : std::as_const(m_byUser)) {
+        for (const auto &c : list)
             c->releaseIdleBuffers();
     }
 }
 
-void Hub::add(Connection *connection)
+void Hub::add(std::shared_ptr<Connection> connection)
 {
-    connection->setParent(this);
     connection->setHub(this);
-    QList<Connection *> &list = m_byUser[connection->userId()];
-    list.append(connection);
+    const qint64 userId = connection->userId();
+    auto &list = m_byUser[userId];
+    list.append(std::move(connection));
     ++m_count;
-    qCDebug(lcHub) << "user" << connection->userId() << "connected; connections:" << list.size();
+    qCDebug(lcHub) << "user" << userId << "connected; connections:" << list.size();
     if (list.size() == 1)
-        emit userOnline(connection->userId());
+        emit userOnline(userId);
 }
 
 void Hub::remove(Connection *connection)
 {
     const qint64 userId = connection->userId();
     auto it = m_byUser.find(userId);
-    if (it != m_byUser.end() && it->removeOne(connection)) {
-        --m_count;
-        if (it->isEmpty()) {
-            m_byUser.erase(it);
-            emit userOffline(userId);
-        }
+    if (it == m_byUser.end())
+        return;
+    const qsizetype i = std::find_if(it->cbegin(), it->cend(),
+                                     [connection](const auto &c) { return c.get() == connection; })
+            - it->cbegin();
+    if (i == it->size())
+        return;
+    std::shared_ptr<Connection> gone = it->takeAt(i);
+    --m_count;
+    if (it->isEmpty()) {
+        m_byUser.erase(it);
+        emit userOffline(userId);
     }
-    connection->deleteLater();
+    // Released from the event loop, not here: this runs inside the socket's own
+    // disconnected signal, and the connection owns the socket (what deleteLater() did
+    // when it was a QObject). Pending when the hub goes, it is released then.
+    QMetaObject::invokeMethod(
+            this, [gone = std::move(gone)] {}, Qt::QueuedConnection);
 }
 
 void Hub::publish(const Event &event)
@@ -70,8 +82,8 @@ void Hub::deliverLocal(const Event &event)
         if (it == m_byUser.constEnd())
             continue;
         // Copy: closing a connection below may change the list.
-        const QList<Connection *> connections = *it;
-        for (Connection *c : connections) {
+        const QList<std::shared_ptr<Connection>> connections = *it;
+        for (const auto &c : connections) {
             switch (event.kind) {
             case Event::Kind::Frame:
                 if (c->id() != event.skipConnection) {
@@ -94,8 +106,8 @@ void Hub::deliverLocal(const Event &event)
 
 void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    for (const QList<Connection *> &list : std::as_const(m_byUser)) {
-        for (Connection *c : list)
+    for (const auto &list : std::as_const(m_byUser)) {
+        for (const auto &c : list)
             c->close(code, reason);
     }
 }

@@ -12,6 +12,8 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
+#include <memory>
+
 namespace fastchat::server {
 
 class Connection;
@@ -24,8 +26,8 @@ class Hub : public QObject
 public:
     Hub(EventBus &bus, Metrics &metrics, QObject *parent = nullptr);
 
-    // Takes ownership; the connection is removed and deleted when it closes.
-    void add(Connection *connection);
+    // Keeps the connection until it closes; then it is removed, and released later.
+    void add(std::shared_ptr<Connection> connection);
     bool isOnline(qint64 userId) const { return m_byUser.contains(userId); }
     int connectionCount() const { return m_count; }
     int onlineUserCount() const { return int(m_byUser.size()); }
@@ -38,7 +40,7 @@ public:
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Delivers to the connections of this node only (the bus calls it for every event).
     void deliverLocal(const Event &event);
-    // Called by a connection when it has closed: it is removed, and deleted later.
+    // Called by a connection when it has closed: it is removed, and released later.
     void remove(Connection *connection);
 
 signals:
@@ -53,7 +55,8 @@ private:
 
     EventBus &m_bus;
     Metrics &m_metrics;
-    QHash<qint64, QList<Connection *>> m_byUser;
+    // The owners of the connections (weak_ptrs elsewhere expire when they go).
+    QHash<qint64, QList<std::shared_ptr<Connection>>> m_byUser;
     int m_count = 0;
     quint64 m_nodeTag;
     quint32 m_lastConnectionId = 0;
