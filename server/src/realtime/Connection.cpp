@@ -9,6 +9,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkProxy>
 #include <QTimer>
 
 #include <fastchat/Envelope.h>
@@ -54,6 +55,11 @@ void Connection::listen()
     QObject::connect(s, &QWebSocket::binaryMessageReceived, s,
                      [this](const QByteArray &data) { received(QString::fromUtf8(data)); });
     QObject::connect(s, &QWebSocket::disconnected, s, [this] { onDisconnected(); });
+    // Every QWebSocket starts with its own copy of a DefaultProxy setting (about 150 bytes
+    // on the heap), read only when a client socket opens a connection; a QNetworkProxy()
+    // is the same DefaultProxy without a private copy. setProxy() replaces it, as it
+    // compares unequal (not the same object), and the copy is freed.
+    s->setProxy(QNetworkProxy());
     // Most sockets are idle once open: drop the buffers the handshake filled as soon as its
     // response is out, instead of keeping 48 KiB of empty chunks per socket (SocketBuffers.h).
     // Connected on the TCP socket, whose signal table Qt's own wiring has already made
