@@ -40,8 +40,11 @@ Connection::Connection(Key, std::unique_ptr<QWebSocket> socket, QPointer<QTcpSoc
     , m_transport(std::move(transport))
     , m_frames(frames)
     , m_id(id)
-    , m_auth(auth)
-{}
+    , m_userId(auth.userId)
+    , m_sessionId(auth.sessionId.toUtf8())
+{
+    m_sessionId.squeeze(); // toUtf8() leaves room for three bytes a character
+}
 
 void Connection::listen()
 {
@@ -174,8 +177,8 @@ void Connection::send(FrameType type, const QJsonObject &payload)
 
 void Connection::deliver(const Event &event)
 {
-    if (m_resuming) {
-        m_held.append({event.messageId, event.frame});
+    if (m_resume) {
+        m_resume->held.append({event.messageId, event.frame});
         return;
     }
     if (event.messageId) {
@@ -191,12 +194,17 @@ void Connection::deliver(const Event &event)
 bool Connection::takeMessageToken(int perSecond)
 {
     const double burst = 2.0 * perSecond;
+    // Whole milliseconds since the last call, as QElapsedTimer::restart() counted them
+    // (the same monotonic clock, in half its size).
+    const auto now = std::chrono::steady_clock::now();
     if (m_messageTokens < 0) {
         m_messageTokens = burst;
-        m_tokenClock.start();
+        m_tokenTime = now;
     }
-    m_messageTokens = std::min(
-            burst, m_messageTokens + double(m_tokenClock.restart()) * perSecond / 1000.0);
+    const auto elapsedMs
+            = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_tokenTime).count();
+    m_tokenTime = now;
+    m_messageTokens = std::min(burst, m_messageTokens + double(elapsedMs) * perSecond / 1000.0);
     if (m_messageTokens < 1)
         return false;
     m_messageTokens -= 1;
@@ -205,33 +213,34 @@ bool Connection::takeMessageToken(int perSecond)
 
 void Connection::beginResume()
 {
-    m_resuming = true;
-    m_resumedCount = 0;
-    m_resumedIds.clear();
+    m_resume = std::make_unique<ResumeState>();
 }
 
 void Connection::sendResumed(qint64 messageId, const QString &frame)
 {
     if (m_liveIds.contains(messageId))
         return;
-    m_resumedIds.insert(messageId);
+    if (m_resume) {
+        m_resume->resumedIds.insert(messageId);
+        ++m_resume->resumedCount;
+    }
     m_highestSent = std::max(m_highestSent, messageId);
-    ++m_resumedCount;
     sendText(frame);
 }
 
 void Connection::endResume(qint64 lastMessageId)
 {
-    send(FrameType::ResumeDone, ResumeDone{lastMessageId, m_resumedCount}.toJson());
-    m_resuming = false;
-    const auto held = std::exchange(m_held, {});
-    for (const auto &[messageId, frame] : held) {
-        if (messageId && (m_resumedIds.contains(messageId) || messageId <= m_highestSent))
-            continue;
-        m_highestSent = std::max(m_highestSent, messageId);
-        sendText(frame);
+    const std::unique_ptr<ResumeState> resume = std::move(m_resume);
+    send(FrameType::ResumeDone,
+         ResumeDone{lastMessageId, resume ? resume->resumedCount : 0}.toJson());
+    if (resume) {
+        for (const auto &[messageId, frame] : std::as_const(resume->held)) {
+            if (messageId && (resume->resumedIds.contains(messageId) || messageId <= m_highestSent))
+                continue;
+            m_highestSent = std::max(m_highestSent, messageId);
+            sendText(frame);
+        }
     }
-    m_resumedIds.clear();
     m_liveIds.clear();
     m_trackLive = false;
 }

@@ -6,7 +6,6 @@
 
 #include "auth/Authenticator.h"
 
-#include <QElapsedTimer>
 #include <QPointer>
 #include <QSet>
 #include <QTcpSocket>
@@ -14,6 +13,7 @@
 
 #include <fastchat/FrameType.h>
 
+#include <chrono>
 #include <memory>
 
 class QJsonObject;
@@ -55,8 +55,8 @@ public:
     quint64 id() const { return m_id; }
     // The hub that owns this connection; told when it closes (Hub::add sets it).
     void setHub(Hub *hub) { m_hub = hub; }
-    qint64 userId() const { return m_auth.userId; }
-    const QString &sessionId() const { return m_auth.sessionId; }
+    qint64 userId() const { return m_userId; }
+    bool hasSession(const QString &sessionId) const { return m_sessionId == sessionId.toUtf8(); }
     bool isOpen() const { return m_open && !m_closing; }
     // Token bucket for chat messages: `perSecond`, with bursts of twice that.
     bool takeMessageToken(int perSecond);
@@ -74,7 +74,7 @@ public:
     // Resume: begin holds live chat messages; sendResumed() sends missed ones (skipping
     // any this socket already got live); endResume() sends resume_done, then the held
     // live events the resume did not already cover.
-    bool isResuming() const { return m_resuming; }
+    bool isResuming() const { return bool(m_resume); }
     void beginResume();
     void sendResumed(qint64 messageId, const QString &frame);
     void endResume(qint64 lastMessageId);
@@ -87,31 +87,38 @@ private:
 
     void sendCloseFrame(QWebSocketProtocol::CloseCode code, const QString &reason);
 
+    // Every idle socket holds one of these, so it is kept small (docs/performance.md,
+    // "Idle sockets"): what only a resume needs is allocated while one runs, the flags sit
+    // together, and the session id is kept as UTF-8 in a buffer of its own size.
     std::unique_ptr<QWebSocket> m_socket;
     QPointer<QTcpSocket> m_transport;
     // Plain pointers rather than signals to the frame handler and the hub: a signal
     // connection costs every idle socket a few hundred bytes (docs/performance.md).
     FrameHandler *m_frames;
     Hub *m_hub = nullptr;
-    bool m_closing = false;
     quint64 m_id;
-    AuthContext m_auth;
-    bool m_open = true;
+    qint64 m_userId;
+    QByteArray m_sessionId;
     double m_messageTokens = -1;
-    QElapsedTimer m_tokenClock;
+    std::chrono::steady_clock::time_point m_tokenTime;
 
-    bool m_resuming = false;
-    int m_resumedCount = 0;
-    QList<QPair<qint64, QString>> m_held; // (message id or 0, frame)
-    QSet<qint64> m_resumedIds;
+    struct ResumeState
+    {
+        int resumedCount = 0;
+        QList<QPair<qint64, QString>> held; // (message id or 0, frame)
+        QSet<qint64> resumedIds;
+    };
+    std::unique_ptr<ResumeState> m_resume; // set while a resume runs
     // Message ids sent live before the first resume finished: a resume must not send them
     // again. Bounded: a client resumes right after it connects.
     QSet<qint64> m_liveIds;
-    bool m_trackLive = true;
     // The highest message id sent on this socket, live or resumed. A node delivers live
     // messages in id order, so a live one at or below it was sent already: by a resume,
     // before a cluster bus (NATS) delivered it late from the database.
     qint64 m_highestSent = 0;
+    bool m_open = true;
+    bool m_closing = false;
+    bool m_trackLive = true;
 };
 
 } // namespace fastchat::server

@@ -93,7 +93,7 @@ void Hub::deliverLocal(const Event &event)
                 }
                 break;
             case Event::Kind::CloseSession:
-                if (c->sessionId() == event.sessionId)
+                if (c->hasSession(event.sessionId))
                     c->close(QWebSocketProtocol::CloseCodePolicyViolated, u"session revoked"_s);
                 break;
             case Event::Kind::CloseUser:
