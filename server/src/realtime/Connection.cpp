@@ -16,12 +16,14 @@
 #include <fastchat/Frames.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
 
 namespace {
-constexpr qsizetype maxTrackedLiveIds = 4096;
+constexpr size_t maxTrackedLiveIds = 4096;
 }
 
 std::shared_ptr<Connection> Connection::open(std::unique_ptr<QWebSocket> socket,
@@ -186,7 +188,7 @@ void Connection::deliver(const Event &event)
             return;
         m_highestSent = event.messageId;
         if (m_trackLive && m_liveIds.size() < maxTrackedLiveIds)
-            m_liveIds.insert(event.messageId);
+            m_liveIds.push_back(event.messageId);
     }
     sendText(event.frame);
 }
@@ -218,7 +220,7 @@ void Connection::beginResume()
 
 void Connection::sendResumed(qint64 messageId, const QString &frame)
 {
-    if (m_liveIds.contains(messageId))
+    if (std::binary_search(m_liveIds.cbegin(), m_liveIds.cend(), messageId))
         return;
     if (m_resume) {
         m_resume->resumedIds.insert(messageId);
@@ -241,7 +243,7 @@ void Connection::endResume(qint64 lastMessageId)
             sendText(frame);
         }
     }
-    m_liveIds.clear();
+    m_liveIds = {}; // and its memory
     m_trackLive = false;
 }
 

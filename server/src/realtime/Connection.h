@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 class QJsonObject;
 
@@ -110,8 +111,10 @@ private:
     };
     std::unique_ptr<ResumeState> m_resume; // set while a resume runs
     // Message ids sent live before the first resume finished: a resume must not send them
-    // again. Bounded: a client resumes right after it connects.
-    QSet<qint64> m_liveIds;
+    // again. Ascending, as live ids only go up (see m_highestSent), so appending keeps it
+    // sorted for a binary search. Bounded: a client that resumes does so right after it
+    // connects, and one that never does stops being tracked after maxTrackedLiveIds.
+    std::vector<qint64> m_liveIds;
     // The highest message id sent on this socket, live or resumed. A node delivers live
     // messages in id order, so a live one at or below it was sent already: by a resume,
     // before a cluster bus (NATS) delivered it late from the database.

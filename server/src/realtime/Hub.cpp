@@ -106,7 +106,9 @@ void Hub::deliverLocal(const Event &event)
 
 void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    for (const auto &list : std::as_const(m_byUser)) {
+    // A copy: closing a connection whose socket is already gone removes it at once.
+    const auto byUser = m_byUser;
+    for (const auto &list : byUser) {
         for (const auto &c : list)
             c->close(code, reason);
     }
