@@ -696,6 +696,7 @@ private slots:
             {"receiver_id as string", R"({"type":"chat_message","payload":{"receiver_id":"@","content":"hi","client_id":"bad-1"}})", "invalid_payload"},
             {"receiver_id fractional", R"({"type":"chat_message","payload":{"receiver_id":@.5,"content":"hi"}})", "invalid_payload"},
             {"missing content", R"({"type":"chat_message","payload":{"receiver_id":@}})", "invalid_payload"},
+            {"NUL in content", R"({"type":"chat_message","payload":{"receiver_id":@,"content":"a\u0000b","client_id":"bad-1"}})", "invalid_payload"},
             {"empty text content", R"({"type":"chat_message","payload":{"receiver_id":@,"content":"","type":"text"}})", "invalid_payload"},
             {"content over 64 KiB", QByteArray("{\"type\":\"chat_message\",\"payload\":{\"receiver_id\":@,\"content\":\"" + big
                                                    + "\",\"client_id\":\"bad-1\"}}"), "too_large"},

@@ -772,6 +772,10 @@ private slots:
         QTest::addRow("NewMessage with null receiver_id") << u"NewMessage"_s
                 << QByteArray(R"({"receiver_id": null, "content": "x"})") << invalid;
         QTest::addRow("NewMessage without content") << u"NewMessage"_s << QByteArray(R"({"receiver_id": 2})") << invalid;
+        QTest::addRow("NewMessage with NUL in content") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "a\u0000b"})") << invalid;
+        QTest::addRow("NewMessage with NUL in client_id") << u"NewMessage"_s
+                << QByteArray(R"({"receiver_id": 2, "content": "x", "client_id": "c\u0000"})") << invalid;
         QTest::addRow("Conversation without id") << u"Conversation"_s
                 << QByteArray(R"({"user1_id": 1, "user2_id": 2})") << invalid;
         QTest::addRow("TypingStatus without is_typing") << u"TypingStatus"_s << QByteArray(R"({"receiver_id": 2})") << invalid;

@@ -57,6 +57,10 @@ Parsed<NewMessage> NewMessage::fromJson(const QJsonObject &object)
     m.type = r.optionalString(u"type"_s, maxTypeBytes).value_or(u"text"_s);
     m.clientId = r.optionalString(u"client_id"_s, maxClientIdBytes).value_or(QString());
     m.fileId = r.optionalString(u"file_id"_s, FileUpload::maxIdBytes).value_or(QString());
+    // PostgreSQL's text cannot hold NUL (and C APIs would cut the string there): refused
+    // on every database alike rather than stored on one and cut or lost on another.
+    if (r.ok() && (m.content.contains(QChar(0)) || m.clientId.contains(QChar(0))))
+        r.fail(u"content and client_id must not contain the NUL character"_s);
     if (r.ok() && !m.fileId.isEmpty() && !FileUpload::isValidId(m.fileId))
         r.fail(u"file_id must be letters, digits, - and _"_s);
     if (r.ok() && !m.fileId.isEmpty() && m.type != u"image" && m.type != u"file")
