@@ -277,6 +277,7 @@ void ServerApp::stop()
     if (m_http) {
         for (QTcpServer *server : m_http->servers())
             server->close();
+        m_http->abortDownloads();
         m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
     }
     // Let the close frames go out, then finish every store job already queued: a

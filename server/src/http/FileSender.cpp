@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "FileSender.h"
 
+#include "HttpServer.h"
 #include "app/Logging.h"
 
 namespace fastchat::server {
@@ -14,7 +15,7 @@ constexpr qint64 lowWater = 512 * 1024;
 } // namespace
 
 void FileSender::start(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 offset,
-                       qint64 length)
+                       qint64 length, HttpServer *server)
 {
     if (length <= 0)
         return;
@@ -23,11 +24,12 @@ void FileSender::start(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 o
         socket->abort();
         return;
     }
-    auto *sender = new FileSender(socket, std::move(file), length);
+    auto *sender = new FileSender(socket, std::move(file), length, server);
     sender->pump();
 }
 
-FileSender::FileSender(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 remaining)
+FileSender::FileSender(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 remaining,
+                       HttpServer *server)
     : QObject(socket)
     , m_socket(socket)
     , m_file(std::move(file))
@@ -35,6 +37,13 @@ FileSender::FileSender(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 r
 {
     connect(socket, &QTcpSocket::bytesWritten, this, &FileSender::pump);
     connect(socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
+    if (server) {
+        connect(server, &HttpServer::downloadsAborted, this, [this] {
+            if (m_socket)
+                m_socket->abort();
+            deleteLater();
+        });
+    }
 }
 
 void FileSender::pump()

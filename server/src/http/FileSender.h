@@ -13,16 +13,20 @@
 
 namespace fastchat::server {
 
+class HttpServer;
+
 class FileSender : public QObject
 {
     Q_OBJECT
 public:
-    // Starts sending at once; the socket becomes the parent.
-    static void start(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 offset,
-                      qint64 length);
+    // Starts sending at once; the socket becomes the parent. `server`'s
+    // downloadsAborted() cuts the download (may be null).
+    static void start(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 offset, qint64 length,
+                      HttpServer *server);
 
 private:
-    FileSender(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 remaining);
+    FileSender(QTcpSocket *socket, std::unique_ptr<QFile> file, qint64 remaining,
+               HttpServer *server);
     void pump();
 
     QPointer<QTcpSocket> m_socket;

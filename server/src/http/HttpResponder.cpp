@@ -67,7 +67,7 @@ void HttpResponder::file(int status, std::unique_ptr<QFile> file, qint64 offset,
         r.writeHeader(key, value);
     r.writeHeader("Content-Length", QByteArray::number(length));
     r.writeBody(QByteArray()); // ends the headers
-    FileSender::start(socket, std::move(file), offset, length);
+    FileSender::start(socket, std::move(file), offset, length, m_state->server);
 }
 
 void HttpResponder::json(int status, const QJsonValue &body, const Headers &extra) const

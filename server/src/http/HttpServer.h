@@ -45,10 +45,17 @@ public:
     // by the peer's address and port. A clean close needs it: see Connection::close().
     QPointer<QTcpSocket> takeUpgradedSocket(const QHostAddress &peer, quint16 port);
 
+    // Cuts every file download still streaming (FileSender): a stopping server does not
+    // keep serving them; clients go on with a Range request later.
+    void abortDownloads() { emit downloadsAborted(); }
+
     static QHttpServerResponder responderFor(const QHttpServerRequest &request, QTcpSocket *socket)
     {
         return makeResponder(request, socket);
     }
+
+signals:
+    void downloadsAborted();
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
