@@ -12,6 +12,7 @@
 #include <fastchat/Time.h>
 
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -25,7 +26,29 @@ QByteArray textParameter(const QString &s)
     return bytes.isNull() ? QByteArray("") : bytes; // a null QByteArray would be SQL NULL
 }
 
+// The key of the two users' conversation, whoever sends.
+QPair<qint64, qint64> conversationKey(qint64 a, qint64 b)
+{
+    return qMakePair(std::min(a, b), std::max(a, b));
+}
+
+// Why a message whose users are not both active is refused; nothing when they are.
+std::optional<StoreError> inactiveRefusal(const QSet<qint64> &activeIds, const PendingMessage &p)
+{
+    if (!activeIds.contains(p.draft.receiverId))
+        return notFound(u"no user with id %1"_s.arg(p.draft.receiverId));
+    if (!activeIds.contains(p.senderId))
+        return forbidden(u"the sender's account is not active"_s);
+    return std::nullopt;
+}
+
 } // namespace
+
+qint64 MessageWriter::nextCreatedAt()
+{
+    // Times never go backwards within this writer, so that id order and time agree.
+    return m_lastCreatedAt = std::max(sql::nowMs(), m_lastCreatedAt);
+}
 
 void MessageWriter::write(SqlSession &session, std::vector<PendingMessage> &batch)
 {
@@ -92,12 +115,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
     rows.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
         const PendingMessage &p = batch[i];
-        if (!activeIds.contains(p.draft.receiverId)) {
-            results.emplace_back(notFound(u"no user with id %1"_s.arg(p.draft.receiverId)));
-            continue;
-        }
-        if (!activeIds.contains(p.senderId)) {
-            results.emplace_back(forbidden(u"the sender's account is not active"_s));
+        if (const auto refusal = inactiveRefusal(activeIds, p)) {
+            results.emplace_back(*refusal);
             continue;
         }
         if (!p.draft.fileId.isEmpty()
@@ -112,8 +131,7 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
         if (!conversation)
             return fail();
         row.conversationId = conversation.value();
-        // Times never go backwards within this writer, so that id order and time agree.
-        row.createdAt = m_lastCreatedAt = std::max(sql::nowMs(), m_lastCreatedAt);
+        row.createdAt = nextCreatedAt();
         rows.push_back(row);
         results.emplace_back(StoredMessage{}); // filled in below
     }
@@ -241,8 +259,7 @@ bool MessageWriter::fitsOneStatement(const SqlSession &session,
         return false;
     for (const PendingMessage &p : batch) {
         if (!p.draft.fileId.isEmpty()
-            || !m_conversationIds.contains(qMakePair(std::min(p.senderId, p.draft.receiverId),
-                                                     std::max(p.senderId, p.draft.receiverId))))
+            || !m_conversationIds.contains(conversationKey(p.senderId, p.draft.receiverId)))
             return false;
     }
     return true;
@@ -268,10 +285,8 @@ bool MessageWriter::writeOneStatement(SqlSession &session, const std::vector<Pen
         Row &row = rows[i];
         row.index = i;
         row.conversationId = m_conversationIds.value(
-                qMakePair(std::min(p.senderId, p.draft.receiverId),
-                          std::max(p.senderId, p.draft.receiverId)));
-        // Times never go backwards within this writer, so that id order and time agree.
-        row.createdAt = m_lastCreatedAt = std::max(sql::nowMs(), m_lastCreatedAt);
+                conversationKey(p.senderId, p.draft.receiverId));
+        row.createdAt = nextCreatedAt();
         const char *comma = i ? "," : "";
         conversations += comma + QByteArray::number(row.conversationId);
         senders += comma + QByteArray::number(p.senderId);
@@ -336,10 +351,8 @@ bool MessageWriter::writeOneStatement(SqlSession &session, const std::vector<Pen
             active = activeUsers(session, batch);
         if (!*active)
             results.emplace_back(active->error());
-        else if (!(*active)->contains(p.draft.receiverId))
-            results.emplace_back(notFound(u"no user with id %1"_s.arg(p.draft.receiverId)));
-        else if (!(*active)->contains(p.senderId))
-            results.emplace_back(forbidden(u"the sender's account is not active"_s));
+        else if (const auto refusal = inactiveRefusal(active->value(), p))
+            results.emplace_back(*refusal);
         else // disabled while the statement ran, enabled again since
             results.emplace_back(StoreError{StoreError::Unavailable, u"please retry"_s});
     }
@@ -543,7 +556,7 @@ bool MessageWriter::updateConversations(SqlSession &session,
 Result<qint64> MessageWriter::conversationFor(SqlSession &session, qint64 a, qint64 b,
                                               bool *created)
 {
-    const QPair<qint64, qint64> pair(std::min(a, b), std::max(a, b));
+    const QPair<qint64, qint64> pair = conversationKey(a, b);
     if (const auto it = m_conversationIds.constFind(pair); it != m_conversationIds.constEnd())
         return *it;
     QSqlQuery &find = session.prepared(

@@ -69,6 +69,8 @@ private:
     static Result<QSet<qint64>> activeUsers(SqlSession &session,
                                             const std::vector<PendingMessage> &batch);
     static void fillStored(const PendingMessage &p, const Row &row, StoredMessage &stored);
+    // The creation time of the next row: now, or the last one if the clock went back.
+    qint64 nextCreatedAt();
     bool insertEach(SqlSession &session, const std::vector<PendingMessage> &batch,
                     std::vector<Row> &rows);
     bool insertMany(SqlSession &session, const std::vector<PendingMessage> &batch,
