@@ -50,6 +50,10 @@ void printLine(const QJsonObject &line)
 
 int main(int argc, char *argv[])
 {
+    // As the server does (server/src/main.cpp): Qt's event dispatcher, not GLib's, which
+    // wakes its own loop around every frame sent.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QString error;
     const auto options = BenchOptions::parse(app.arguments(), &error);
