@@ -50,7 +50,8 @@ qint64 MessageWriter::nextCreatedAt()
     return m_lastCreatedAt = std::max(sql::nowMs(), m_lastCreatedAt);
 }
 
-void MessageWriter::write(SqlSession &session, std::vector<PendingMessage> &batch)
+std::vector<Result<StoredMessage>> MessageWriter::write(SqlSession &session,
+                                                        const std::vector<PendingMessage> &batch)
 {
     std::vector<Result<StoredMessage>> results;
     StoreError failure;
@@ -63,21 +64,19 @@ void MessageWriter::write(SqlSession &session, std::vector<PendingMessage> &batc
         failure = session.lastError();
     } else if (attempt(RepeatedClientIds::Refuse)
                || (failure.kind == StoreError::Conflict && attempt(RepeatedClientIds::Skip))) {
-        for (size_t i = 0; i < batch.size(); ++i)
-            batch[i].done(std::move(results[i]));
-        return;
+        return results;
     }
+    results.clear();
+    results.reserve(batch.size());
     if (batch.size() > 1 && failure.kind != StoreError::Unavailable) {
         qCWarning(lcStore) << "a batch of" << batch.size()
                            << "messages failed; retrying one by one:" << failure.message;
-        for (PendingMessage &one : batch) {
-            std::vector<PendingMessage> single{std::move(one)};
-            write(session, single);
-        }
-        return;
+        for (const PendingMessage &one : batch)
+            results.push_back(std::move(write(session, {one}).front()));
+        return results;
     }
-    for (PendingMessage &p : batch)
-        p.done(failure);
+    results.assign(batch.size(), failure);
+    return results;
 }
 
 bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<PendingMessage> &batch,

@@ -35,7 +35,9 @@ public:
         , m_publisher(std::move(publisher))
     {}
 
-    void write(SqlSession &session, std::vector<PendingMessage> &batch);
+    // One answer per message of the batch, in its order.
+    std::vector<Result<StoredMessage>> write(SqlSession &session,
+                                             const std::vector<PendingMessage> &batch);
 
 private:
     struct Row

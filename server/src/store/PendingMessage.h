@@ -8,6 +8,7 @@
 #include <fastchat/NewMessage.h>
 
 #include <functional>
+#include <vector>
 
 namespace fastchat::server {
 
@@ -24,9 +25,13 @@ struct PendingMessage
     qint64 senderId = 0;
     NewMessage draft;
     quint64 fromConnection = 0; // the sending socket (0: REST), which gets an ack instead
-    // Called on the writer thread after the commit (or the failure); the Store turns it
-    // into a call on the main thread.
+    // Called on the Store's thread after the commit (or the failure).
     std::function<void(Result<StoredMessage>)> done;
 };
+
+// Hands a written batch and its answers (one per message, in order) from the writer thread
+// to where the answers are due.
+using AnswerBatch = std::function<void(std::vector<PendingMessage> batch,
+                                       std::vector<Result<StoredMessage>> answers)>;
 
 } // namespace fastchat::server

@@ -43,6 +43,18 @@ bool Store::open(QString *error, bool cluster, CommitPublisher publisher)
     m_writer = std::make_unique<StoreThread>(m_config, u"fastchat-store-writer"_s,
                                              maxMessagesPerCommit, m_metrics, m_cluster,
                                              std::move(publisher));
+    // One queued call per batch rather than per message: each cross-thread call wakes this
+    // thread's event loop and costs an allocation or two.
+    m_writer->setAnswerBatch(
+            [this](std::vector<PendingMessage> batch, std::vector<Result<StoredMessage>> answers) {
+                QMetaObject::invokeMethod(
+                        this,
+                        [batch = std::move(batch), answers = std::move(answers)]() mutable {
+                            for (size_t i = 0; i < batch.size(); ++i)
+                                batch[i].done(std::move(answers[i]));
+                        },
+                        Qt::QueuedConnection);
+            });
     for (int i = 0; i < std::max(1, m_readerCount); ++i)
         m_readers.push_back(std::make_unique<StoreThread>(
                 m_config, u"fastchat-store-reader-%1"_s.arg(i), 1, m_metrics));
@@ -77,11 +89,7 @@ void Store::writeMessage(qint64 senderId, const NewMessage &draft, quint64 fromC
     p.fromConnection = fromConnection;
     if (!m_writer)
         return;
-    p.done = [this, done = std::move(done)](Result<StoredMessage> result) {
-        QMetaObject::invokeMethod(
-                this, [done, result = std::move(result)]() mutable { done(std::move(result)); },
-                Qt::QueuedConnection);
-    };
+    p.done = std::move(done);
     m_writer->postMessage(std::move(p));
 }
 

@@ -8,6 +8,8 @@
 
 #include <QElapsedTimer>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace fastchat::server {
@@ -92,8 +94,8 @@ void StoreThread::run()
         QElapsedTimer timer;
         timer.start();
         if (!batch.empty()) {
-            writer.write(session, batch);
-            batch.clear();
+            auto answers = writer.write(session, batch);
+            m_answer(std::exchange(batch, {}), std::move(answers));
             if (m_metrics)
                 ++m_metrics->groupCommits;
         } else {

@@ -30,6 +30,9 @@ public:
                 bool cluster = false, CommitPublisher publisher = {});
     ~StoreThread() override;
 
+    // Where the answers to message writes go, one call per batch; set before start().
+    void setAnswerBatch(AnswerBatch answer) { m_answer = std::move(answer); }
+
     void post(StoreJob job);
     void postMessage(PendingMessage message);
     // Runs what was posted, then ends the thread.
@@ -48,6 +51,7 @@ private:
     Metrics *m_metrics;
     bool m_cluster;
     CommitPublisher m_publisher;
+    AnswerBatch m_answer;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Item> m_queue;
