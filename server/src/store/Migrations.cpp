@@ -167,6 +167,17 @@ const QList<Migration> &migrations()
                      u"{postgres} ALTER TABLE messages DROP CONSTRAINT messages_sender_id_fkey"_s,
                      u"{postgres} ALTER TABLE messages DROP CONSTRAINT messages_receiver_id_fkey"_s,
              }},
+            {7,
+             "messages: conversation checked by the writer",
+             {
+                     // The last key of messages was still a sixth of PostgreSQL's CPU per
+                     // message (a row lock on the conversation, which the same statement
+                     // then updates). Conversations are never deleted, and the writer takes
+                     // a message's conversation id only from the row it found or created in
+                     // the same transaction, or from its cache of committed ones (emptied on
+                     // every rollback).
+                     u"{postgres} ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_fkey"_s,
+             }},
     };
     return list;
 }
