@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "HistoryLoad.h"
 
+#include "KeepAliveClient.h"
+
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRandomGenerator>
-#include <QTimer>
 
 #include <cstdio>
 #include <memory>
@@ -19,11 +18,11 @@ namespace fastchat::bench {
 HistoryResult readHistory(const QList<Account> &accounts, qint64 maxMessageId, int concurrency,
                           int seconds)
 {
-    // One manager per request in flight, so that each has its own connection: a manager opens
-    // at most six per host, and a request waiting for one inside it would count as latency.
-    std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
+    // One connection per request in flight, kept alive, without QNetworkAccessManager (see
+    // KeepAliveClient).
+    std::vector<std::unique_ptr<KeepAliveClient>> clients;
     for (int i = 0; i < concurrency; ++i)
-        managers.push_back(std::make_unique<QNetworkAccessManager>());
+        clients.push_back(std::make_unique<KeepAliveClient>(accounts.first().server));
     LatencyRecorder latency;
     HistoryResult result;
     QElapsedTimer clock;
@@ -42,31 +41,29 @@ HistoryResult readHistory(const QList<Account> &accounts, qint64 maxMessageId, i
         const int pair = int(QRandomGenerator::global()->bounded(pairs));
         const Account &reader = accounts.at(2 * pair);
         const qint64 before = 1 + QRandomGenerator::global()->bounded(maxMessageId);
-        QUrl url = reader.server.resolved(
-                QUrl(u"/chat/history/%1"_s.arg(accounts.at(2 * pair + 1).id)));
-        url.setQuery(u"before=%1&limit=50"_s.arg(before));
-        QNetworkRequest request(url);
-        request.setRawHeader("Authorization", "Bearer " + reader.token.toLatin1());
+        const QByteArray path = "/chat/history/" + QByteArray::number(accounts.at(2 * pair + 1).id)
+                + "?before=" + QByteArray::number(before) + "&limit=50";
         const qint64 started = clock.nsecsElapsed();
         ++inFlight;
-        QNetworkReply *reply = managers[size_t(slot)]->get(request);
-        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, started, slot] {
-            // The answer is all here: the time is taken before it is checked.
-            const qint64 took = clock.nsecsElapsed() - started;
-            reply->deleteLater();
-            --inFlight;
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            // A JSON array, checked without parsing it: the load generator shares the cores
-            // with the server, and parsing 50 messages cost it as much as the server spent.
-            const QByteArray body = reply->readAll().trimmed();
-            if (status == 200 && body.startsWith('[') && body.endsWith(']')) {
-                ++result.pages;
-                latency.record(took);
-            } else if (++result.errors <= 5) {
-                std::fprintf(stderr, "history: HTTP %d\n", status);
-            }
-            next(slot);
-        });
+        clients[size_t(slot)]->get(path, "Bearer " + reader.token.toLatin1(),
+                                   [&, started, slot](int status, const QByteArray &answer) {
+                                       // The answer is all here: the time is taken before it is
+                                       // checked.
+                                       const qint64 took = clock.nsecsElapsed() - started;
+                                       --inFlight;
+                                       // A JSON array, checked without parsing it: the load
+                                       // generator shares the cores with the server, and parsing 50
+                                       // messages cost it as much as the server spent.
+                                       const QByteArray body = answer.trimmed();
+                                       if (status == 200 && body.startsWith('[')
+                                           && body.endsWith(']')) {
+                                           ++result.pages;
+                                           latency.record(took);
+                                       } else if (++result.errors <= 5) {
+                                           std::fprintf(stderr, "history: HTTP %d\n", status);
+                                       }
+                                       next(slot);
+                                   });
     };
     for (int i = 0; i < concurrency; ++i)
         next(i);

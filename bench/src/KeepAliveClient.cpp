@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include "KeepAliveClient.h"
+
+#include <utility>
+
+namespace fastchat::bench {
+
+KeepAliveClient::KeepAliveClient(const QUrl &server, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+{
+    connect(&m_socket, &QTcpSocket::connected, this,
+            [this] { m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1); });
+    connect(&m_socket, &QTcpSocket::readyRead, this, &KeepAliveClient::readAnswer);
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, &KeepAliveClient::fail);
+}
+
+void KeepAliveClient::get(const QByteArray &pathAndQuery, const QByteArray &authorization,
+                          Answer answer)
+{
+    m_answer = std::move(answer);
+    m_buffer.clear();
+    m_headerEnd = -1;
+    if (m_socket.state() == QAbstractSocket::UnconnectedState)
+        m_socket.connectToHost(m_server.host(), quint16(m_server.port(80)));
+    // Written before the connection is up, it goes out once it is.
+    m_socket.write("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + m_server.host().toLatin1()
+                   + "\r\nAuthorization: " + authorization + "\r\n\r\n");
+}
+
+void KeepAliveClient::readAnswer()
+{
+    m_buffer += m_socket.readAll();
+    if (!m_answer)
+        return;
+    if (m_headerEnd < 0) {
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        m_headerEnd = end + 4;
+        const QByteArray head = m_buffer.left(end);
+        const QList<QByteArray> lines = head.split('\n');
+        // "HTTP/1.1 200 OK"
+        m_status = lines.first().mid(9, 3).toInt();
+        m_bodyLength = 0;
+        for (const QByteArray &line : lines) {
+            if (line.toLower().startsWith("content-length:"))
+                m_bodyLength = line.mid(15).trimmed().toLongLong();
+        }
+    }
+    if (m_buffer.size() < m_headerEnd + m_bodyLength)
+        return;
+    const QByteArray body = m_buffer.mid(m_headerEnd, m_bodyLength);
+    m_buffer.clear();
+    m_headerEnd = -1;
+    std::exchange(m_answer, {})(m_status, body);
+}
+
+void KeepAliveClient::fail()
+{
+    m_socket.abort();
+    m_buffer.clear();
+    m_headerEnd = -1;
+    if (m_answer)
+        std::exchange(m_answer, {})(0, {});
+}
+
+} // namespace fastchat::bench
