@@ -78,6 +78,8 @@ if r["mode"] == "ramp":
     what += f": {r['target_rate']:,} msg/s held"
     if "failed_at_rate" in r:
         what += f", {r['failed_at_rate']:,} not"
+    if r.get("held_on_retry"):
+        what += " (held on a second try: " + ", ".join(f"{x:,}" for x in r["held_on_retry"]) + ")"
 print(f"| {db} | {what} | {r['acked_per_s']:.0f} | {r['delivered_per_s']:.0f} | "
       f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p999_ms']:.2f} | {r['errors']} |")
 PY

@@ -17,6 +17,7 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             "  ramp      fixed rates from --rate up by --ramp-step, --seconds each, until a "
             "step's\n"
             "            p99 passes --ramp-max-p99-ms, errors appear or messages stay undelivered\n"
+            "            (--ramp-tries times at the same rate)\n"
             "  sockets   open --sockets idle authenticated WebSockets and hold them\n"
             "  history   read 50-message history pages at random places (--max-message-id)\n"
             "  files     upload a --file-mib MiB file in 1 MiB chunks, send it, download it\n"
@@ -39,6 +40,11 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
     const QCommandLineOption rampMaxRate(u"ramp-max-rate"_s,
                                          u"ramp: the highest rate tried (default 100000)."_s,
                                          u"n"_s, u"100000"_s);
+    const QCommandLineOption rampTries(
+            u"ramp-tries"_s,
+            u"ramp: how often a rate is measured before its failure ends the ramp (default 2: a "
+            "one-off stall does not end it)."_s,
+            u"n"_s, u"2"_s);
     const QCommandLineOption traceLate(
             u"trace-late-ms"_s,
             u"Print each message later than this, with its send time, to find stalls."_s, u"ms"_s,
@@ -61,8 +67,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             u"concurrency"_s, u"history: requests in flight (default 8)."_s, u"n"_s, u"8"_s);
     const QCommandLineOption fileMiB(
             u"file-mib"_s, u"files: the file's size in MiB (default 1024)."_s, u"n"_s, u"1024"_s);
-    p.addOptions({server, pairs, inflight, rate, rampStep, rampMaxP99, rampMaxRate, traceLate,
-                  seconds, warmup, sockets, bytes, prefix, maxId, concurrency, fileMiB});
+    p.addOptions({server, pairs, inflight, rate, rampStep, rampMaxP99, rampMaxRate, rampTries,
+                  traceLate, seconds, warmup, sockets, bytes, prefix, maxId, concurrency, fileMiB});
     if (!p.parse(arguments)) {
         *error = p.errorText();
         return std::nullopt;
@@ -108,6 +114,7 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
     number(rampStep, &o.rampStep);
     number(rampMaxP99, &o.rampMaxP99Ms);
     number(rampMaxRate, &o.rampMaxRate);
+    number(rampTries, &o.rampTries);
     number(traceLate, &o.traceLateMs);
     number(seconds, &o.seconds);
     number(warmup, &o.warmupSeconds);

@@ -21,6 +21,7 @@ struct BenchOptions
     int rampStep = 2500;   // ramp: the rate added each step
     int rampMaxP99Ms = 50; // ramp: stop at the first step whose p99 passes this
     int rampMaxRate = 100000; // ramp: and never go past this rate
+    int rampTries = 2;        // ramp: measurements of a rate before it counts as failed
     int traceLateMs = 0;      // chat modes: print every message later than this (0: none)
     int seconds = 15;         // ramp: each step
     int warmupSeconds = 2;

@@ -256,17 +256,23 @@ QList<ChatResult> ChatLoad::ramp()
     m_rate = m_options.rate;
     startSending();
     runFor(m_options.warmupSeconds * 1000);
+    int tries = 0; // of this rate
     for (;;) {
         const ChatResult step = measure(m_options.seconds, 2000);
         steps.append(step);
         std::fprintf(stderr, "ramp: %d msg/s offered: %.0f delivered/s, p99 %.2f ms, %lld errors\n",
                      step.targetRate, step.seconds > 0 ? double(step.received) / step.seconds : 0,
                      step.p99, static_cast<long long>(step.errors));
-        if (!withinLimits(step) || m_rate + m_options.rampStep > m_options.rampMaxRate)
+        const bool held = withinLimits(step);
+        if ((!held && ++tries >= m_options.rampTries)
+            || (held && m_rate + m_options.rampStep > m_options.rampMaxRate))
             break;
         // A step starts from a drained server, so each stands on its own.
         runFor(500);
-        m_rate += m_options.rampStep;
+        if (held) {
+            tries = 0;
+            m_rate += m_options.rampStep;
+        }
         startSending();
     }
     for (Pair &p : m_pairs) {

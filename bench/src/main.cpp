@@ -9,6 +9,7 @@
 #include "IdleSockets.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -108,16 +109,23 @@ int main(int argc, char *argv[])
 
     ChatLoad load(*options, accounts);
     if (options->mode == BenchOptions::Mode::Ramp) {
-        // One line per step, then the summary: the highest step within the limits.
+        // One line per step, then the summary: the highest step within the limits, and the
+        // rates that held only when measured again.
         const QList<ChatResult> steps = load.ramp();
         const ChatResult *best = nullptr;
-        for (const ChatResult &step : steps) {
+        QJsonArray heldOnRetry;
+        for (qsizetype i = 0; i < steps.size(); ++i) {
+            const ChatResult &step = steps.at(i);
             printLine(chatLine(*options, step, u"ramp-step"_s));
-            if (load.withinLimits(step))
+            if (load.withinLimits(step)) {
                 best = &step;
+                if (i > 0 && steps.at(i - 1).targetRate == step.targetRate)
+                    heldOnRetry.append(step.targetRate);
+            }
         }
         QJsonObject summary = chatLine(*options, best ? *best : ChatResult{}, u"ramp"_s);
         summary.insert(u"max_p99_ms"_s, options->rampMaxP99Ms);
+        summary.insert(u"held_on_retry"_s, heldOnRetry);
         if (!steps.isEmpty() && !load.withinLimits(steps.constLast()))
             summary.insert(u"failed_at_rate"_s, steps.constLast().targetRate);
         printLine(summary);
