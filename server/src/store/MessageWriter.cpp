@@ -161,8 +161,8 @@ bool MessageWriter::writeTransaction(SqlSession &session, const std::vector<Pend
             return fail();
         if (!existing.next()) {
             existing.finish();
+            fail(); // rolls back, and forgets the conversations created in this transaction
             *failure = {StoreError::Internal, u"duplicate message vanished"_s};
-            session.rollback();
             return false;
         }
         m.id = existing.value(0).toLongLong();

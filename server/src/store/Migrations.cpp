@@ -174,8 +174,8 @@ const QList<Migration> &migrations()
                      // message (a row lock on the conversation, which the same statement
                      // then updates). Conversations are never deleted, and the writer takes
                      // a message's conversation id only from the row it found or created in
-                     // the same transaction, or from its cache of committed ones (emptied on
-                     // every rollback).
+                     // the same transaction, or from its cache of those rows, which it
+                     // empties on every rollback.
                      u"{postgres} ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_fkey"_s,
              }},
     };

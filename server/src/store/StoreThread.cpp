@@ -95,7 +95,11 @@ void StoreThread::run()
         timer.start();
         if (!batch.empty()) {
             auto answers = writer.write(session, batch);
-            m_answer(std::exchange(batch, {}), std::move(answers));
+            Q_ASSERT(answers.size() == batch.size());
+            if (m_answer)
+                m_answer(std::exchange(batch, {}), std::move(answers));
+            else
+                batch.clear();
             if (m_metrics)
                 ++m_metrics->groupCommits;
         } else {
