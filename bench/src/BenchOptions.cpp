@@ -130,6 +130,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         *error = u"numbers must be non-negative integers"_s;
         return std::nullopt;
     }
+    if (o.rampStep == 0 || o.rampTries == 0) {
+        *error = u"--ramp-step and --ramp-tries must be at least 1"_s;
+        return std::nullopt;
+    }
     return o;
 }
 

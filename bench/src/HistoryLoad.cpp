@@ -8,6 +8,7 @@
 #include <QRandomGenerator>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -18,11 +19,16 @@ namespace fastchat::bench {
 HistoryResult readHistory(const QList<Account> &accounts, qint64 maxMessageId, int concurrency,
                           int seconds)
 {
-    // One connection per request in flight, kept alive, without QNetworkAccessManager (see
-    // KeepAliveClient).
-    std::vector<std::unique_ptr<KeepAliveClient>> clients;
-    for (int i = 0; i < concurrency; ++i)
-        clients.push_back(std::make_unique<KeepAliveClient>(accounts.first().server));
+    // One connection per request in flight (and per node the readers are on), kept alive,
+    // without QNetworkAccessManager (see KeepAliveClient).
+    std::vector<std::map<QString, std::unique_ptr<KeepAliveClient>>> clients(
+            static_cast<size_t>(concurrency));
+    const auto clientFor = [&](int slot, const QUrl &server) {
+        auto &client = clients[size_t(slot)][server.toString()];
+        if (!client)
+            client = std::make_unique<KeepAliveClient>(server);
+        return client.get();
+    };
     LatencyRecorder latency;
     HistoryResult result;
     QElapsedTimer clock;
@@ -45,25 +51,25 @@ HistoryResult readHistory(const QList<Account> &accounts, qint64 maxMessageId, i
                 + "?before=" + QByteArray::number(before) + "&limit=50";
         const qint64 started = clock.nsecsElapsed();
         ++inFlight;
-        clients[size_t(slot)]->get(path, "Bearer " + reader.token.toLatin1(),
-                                   [&, started, slot](int status, const QByteArray &answer) {
-                                       // The answer is all here: the time is taken before it is
-                                       // checked.
-                                       const qint64 took = clock.nsecsElapsed() - started;
-                                       --inFlight;
-                                       // A JSON array, checked without parsing it: the load
-                                       // generator shares the cores with the server, and parsing 50
-                                       // messages cost it as much as the server spent.
-                                       const QByteArray body = answer.trimmed();
-                                       if (status == 200 && body.startsWith('[')
-                                           && body.endsWith(']')) {
-                                           ++result.pages;
-                                           latency.record(took);
-                                       } else if (++result.errors <= 5) {
-                                           std::fprintf(stderr, "history: HTTP %d\n", status);
-                                       }
-                                       next(slot);
-                                   });
+        clientFor(slot, reader.server)
+                ->get(path, "Bearer " + reader.token.toLatin1(),
+                      [&, started, slot](int status, const QByteArray &answer) {
+                          // The answer is all here: the time is taken before it is
+                          // checked.
+                          const qint64 took = clock.nsecsElapsed() - started;
+                          --inFlight;
+                          // A JSON array, checked without parsing it: the load
+                          // generator shares the cores with the server, and parsing 50
+                          // messages cost it as much as the server spent.
+                          const QByteArray body = answer.trimmed();
+                          if (status == 200 && body.startsWith('[') && body.endsWith(']')) {
+                              ++result.pages;
+                              latency.record(took);
+                          } else if (++result.errors <= 5) {
+                              std::fprintf(stderr, "history: HTTP %d\n", status);
+                          }
+                          next(slot);
+                      });
     };
     for (int i = 0; i < concurrency; ++i)
         next(i);

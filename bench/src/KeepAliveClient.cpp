@@ -9,10 +9,14 @@ KeepAliveClient::KeepAliveClient(const QUrl &server, QObject *parent)
     : QObject(parent)
     , m_server(server)
 {
+    m_timeout.setSingleShot(true);
+    m_timeout.setInterval(10000);
+    connect(&m_timeout, &QTimer::timeout, this, &KeepAliveClient::fail);
     connect(&m_socket, &QTcpSocket::connected, this,
             [this] { m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1); });
     connect(&m_socket, &QTcpSocket::readyRead, this, &KeepAliveClient::readAnswer);
     connect(&m_socket, &QTcpSocket::errorOccurred, this, &KeepAliveClient::fail);
+    connect(&m_socket, &QTcpSocket::disconnected, this, &KeepAliveClient::fail);
 }
 
 void KeepAliveClient::get(const QByteArray &pathAndQuery, const QByteArray &authorization,
@@ -21,11 +25,19 @@ void KeepAliveClient::get(const QByteArray &pathAndQuery, const QByteArray &auth
     m_answer = std::move(answer);
     m_buffer.clear();
     m_headerEnd = -1;
-    if (m_socket.state() == QAbstractSocket::UnconnectedState)
+    m_timeout.start();
+    if (m_server.scheme() != u"http") {
+        this->answer(0, {});
+        return;
+    }
+    if (m_socket.state() != QAbstractSocket::ConnectedState) {
+        m_socket.abort();
         m_socket.connectToHost(m_server.host(), quint16(m_server.port(80)));
+    }
     // Written before the connection is up, it goes out once it is.
-    m_socket.write("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + m_server.host().toLatin1()
-                   + "\r\nAuthorization: " + authorization + "\r\n\r\n");
+    m_socket.write("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + m_server.host().toLatin1() + ':'
+                   + QByteArray::number(m_server.port(80)) + "\r\nAuthorization: " + authorization
+                   + "\r\n\r\n");
 }
 
 void KeepAliveClient::readAnswer()
@@ -38,8 +50,7 @@ void KeepAliveClient::readAnswer()
         if (end < 0)
             return;
         m_headerEnd = end + 4;
-        const QByteArray head = m_buffer.left(end);
-        const QList<QByteArray> lines = head.split('\n');
+        const QList<QByteArray> lines = m_buffer.left(end).split('\n');
         // "HTTP/1.1 200 OK"
         m_status = lines.first().mid(9, 3).toInt();
         m_bodyLength = 0;
@@ -53,16 +64,27 @@ void KeepAliveClient::readAnswer()
     const QByteArray body = m_buffer.mid(m_headerEnd, m_bodyLength);
     m_buffer.clear();
     m_headerEnd = -1;
-    std::exchange(m_answer, {})(m_status, body);
+    answer(m_status, body);
 }
 
 void KeepAliveClient::fail()
 {
-    m_socket.abort();
+    // The socket is reset when the next request starts, not here: this may run inside one of
+    // its signals.
     m_buffer.clear();
     m_headerEnd = -1;
     if (m_answer)
-        std::exchange(m_answer, {})(0, {});
+        answer(0, {});
+}
+
+void KeepAliveClient::answer(int status, const QByteArray &body)
+{
+    m_timeout.stop();
+    // Queued, so that the next request starts from the event loop and not from inside a
+    // socket signal or get().
+    QMetaObject::invokeMethod(
+            this, [answer = std::exchange(m_answer, {}), status, body] { answer(status, body); },
+            Qt::QueuedConnection);
 }
 
 } // namespace fastchat::bench

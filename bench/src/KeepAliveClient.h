@@ -3,12 +3,13 @@
 // kept-alive TCP connection, answers read by their Content-Length. QNetworkAccessManager
 // costs about as much CPU per small request as the server spends answering it (its own
 // thread, and some 80 read calls per 15 KB page), and the load generator shares the
-// machine's two cores with the server and the database.
+// machine's two cores with the server and the database. Plain http only.
 #pragma once
 
 #include <QByteArray>
 #include <QObject>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrl>
 
 #include <functional>
@@ -18,7 +19,8 @@ namespace fastchat::bench {
 class KeepAliveClient : public QObject
 {
 public:
-    // status 0: the connection failed or closed before the answer was complete.
+    // status 0: the connection failed or closed before the answer was complete, or the
+    // answer took longer than 10 s. Always called from the event loop, never inside get().
     using Answer = std::function<void(int status, const QByteArray &body)>;
 
     explicit KeepAliveClient(const QUrl &server, QObject *parent = nullptr);
@@ -29,9 +31,11 @@ public:
 private:
     void readAnswer();
     void fail();
+    void answer(int status, const QByteArray &body);
 
     QUrl m_server;
     QTcpSocket m_socket;
+    QTimer m_timeout;
     QByteArray m_buffer;
     qsizetype m_headerEnd = -1; // where the body starts, once the headers are in
     qsizetype m_bodyLength = 0;
