@@ -24,7 +24,9 @@ namespace fastchat::server {
 
 namespace {
 constexpr size_t maxTrackedLiveIds = 4096;
-}
+// Own messages remembered against a second delivery by the bus (see m_sentAhead).
+constexpr size_t maxSentAhead = 256;
+} // namespace
 
 std::shared_ptr<Connection> Connection::open(std::unique_ptr<QWebSocket> socket,
                                              QPointer<QTcpSocket> transport, quint64 id,
@@ -186,11 +188,50 @@ void Connection::deliver(const Event &event)
     if (event.messageId) {
         if (event.messageId <= m_highestSent)
             return;
+        const bool sentAlready = m_sentAhead
+                && std::binary_search(m_sentAhead->cbegin(), m_sentAhead->cend(), event.messageId);
         m_highestSent = event.messageId;
-        if (m_trackLive && m_liveIds.size() < maxTrackedLiveIds)
-            m_liveIds.push_back(event.messageId);
+        if (m_sentAhead) {
+            m_sentAhead->erase(
+                    m_sentAhead->begin(),
+                    std::upper_bound(m_sentAhead->begin(), m_sentAhead->end(), m_highestSent));
+            if (m_sentAhead->empty())
+                m_sentAhead.reset();
+        }
+        if (sentAlready)
+            return;
+        trackLive(event.messageId);
     }
     sendText(event.frame);
+}
+
+void Connection::deliverOwn(const Event &event)
+{
+    if (m_resume || !event.messageId) {
+        deliver(event);
+        return;
+    }
+    if (event.messageId > m_highestSent) {
+        if (!m_sentAhead)
+            m_sentAhead = std::make_unique<std::vector<qint64>>();
+        m_sentAhead->insert(
+                std::upper_bound(m_sentAhead->begin(), m_sentAhead->end(), event.messageId),
+                event.messageId);
+        // Only the bus's messages to this socket prune it; a user whose peer never answers
+        // would grow it without end.
+        if (m_sentAhead->size() > maxSentAhead)
+            m_sentAhead->erase(m_sentAhead->begin());
+    }
+    trackLive(event.messageId);
+    sendText(event.frame);
+}
+
+void Connection::trackLive(qint64 messageId)
+{
+    // In order, but for a cluster's own messages (deliverOwn()): the insert keeps it sorted.
+    if (m_trackLive && m_liveIds.size() < maxTrackedLiveIds)
+        m_liveIds.insert(std::upper_bound(m_liveIds.begin(), m_liveIds.end(), messageId),
+                         messageId);
 }
 
 bool Connection::takeMessageToken(int perSecond)

@@ -67,6 +67,12 @@ public:
     void sendFrame(const QString &frame) { sendText(frame); }
     // A live event from the hub (held back while a resume is running).
     void deliver(const Event &event);
+    // In a cluster: this socket's own message, right after its ack, out of id order. The bus
+    // does not bring it here (the event skips its sending connection), and the messages of
+    // other nodes around it still come through deliver(): this one neither raises the
+    // highest id sent past them (they would be dropped as seen) nor is dropped because one
+    // with a higher id came first.
+    void deliverOwn(const Event &event);
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Frees the TCP socket's empty read and write buffers (see SocketBuffers.h); the hub
     // calls it now and then, as a socket that was busy may since have gone idle.
@@ -85,6 +91,8 @@ private:
     void received(const QString &text);
     void sendText(const QString &frame);
     void onDisconnected();
+    // Remembers a message id sent live, for a resume that may come (m_liveIds).
+    void trackLive(qint64 messageId);
 
     void sendCloseFrame(QWebSocketProtocol::CloseCode code, const QString &reason);
 
@@ -111,14 +119,19 @@ private:
     };
     std::unique_ptr<ResumeState> m_resume; // set while a resume runs
     // Message ids sent live before the first resume finished: a resume must not send them
-    // again. Ascending, as live ids only go up (see m_highestSent), so appending keeps it
-    // sorted for a binary search. Bounded: a client that resumes does so right after it
-    // connects, and one that never does stops being tracked after maxTrackedLiveIds.
+    // again. Ascending, for a binary search (live ids only go up, see m_highestSent, but a
+    // cluster's own messages come out of turn and are inserted in place). Bounded: a client that
+    // resumes does so right after it connects, and one that never does stops being tracked after
+    // maxTrackedLiveIds.
     std::vector<qint64> m_liveIds;
     // The highest message id sent on this socket, live or resumed. A node delivers live
     // messages in id order, so a live one at or below it was sent already: by a resume,
     // before a cluster bus (NATS) delivered it late from the database.
     qint64 m_highestSent = 0;
+    // Own messages sent by deliverOwn() above m_highestSent, ascending, so that a bus that
+    // brings one again (NATS's catch-up from the database) does not send it twice; dropped
+    // as m_highestSent passes them. Allocated only while there are any.
+    std::unique_ptr<std::vector<qint64>> m_sentAhead;
     bool m_open = true;
     bool m_closing = false;
     bool m_trackLive = true;
