@@ -27,7 +27,7 @@ void KeepAliveClient::get(const QByteArray &pathAndQuery, const QByteArray &auth
     m_headerEnd = -1;
     m_timeout.start();
     if (m_server.scheme() != u"http") {
-        this->answer(0, {});
+        fail();
         return;
     }
     if (m_socket.state() != QAbstractSocket::ConnectedState) {
@@ -64,27 +64,22 @@ void KeepAliveClient::readAnswer()
     const QByteArray body = m_buffer.mid(m_headerEnd, m_bodyLength);
     m_buffer.clear();
     m_headerEnd = -1;
-    answer(m_status, body);
+    m_timeout.stop();
+    // Straight from readyRead: the next request may be written from here.
+    std::exchange(m_answer, {})(m_status, body);
 }
 
 void KeepAliveClient::fail()
 {
-    // The socket is reset when the next request starts, not here: this may run inside one of
-    // its signals.
+    // The socket is reset when the next request starts, not here, and the answer waits for
+    // the event loop: this may run inside one of the socket's signals, or inside get().
     m_buffer.clear();
     m_headerEnd = -1;
-    if (m_answer)
-        answer(0, {});
-}
-
-void KeepAliveClient::answer(int status, const QByteArray &body)
-{
     m_timeout.stop();
-    // Queued, so that the next request starts from the event loop and not from inside a
-    // socket signal or get().
-    QMetaObject::invokeMethod(
-            this, [answer = std::exchange(m_answer, {}), status, body] { answer(status, body); },
-            Qt::QueuedConnection);
+    if (m_answer)
+        QMetaObject::invokeMethod(
+                this, [answer = std::exchange(m_answer, {})] { answer(0, {}); },
+                Qt::QueuedConnection);
 }
 
 } // namespace fastchat::bench

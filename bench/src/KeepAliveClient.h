@@ -20,7 +20,8 @@ class KeepAliveClient : public QObject
 {
 public:
     // status 0: the connection failed or closed before the answer was complete, or the
-    // answer took longer than 10 s. Always called from the event loop, never inside get().
+    // answer took longer than 10 s; that answer comes from the event loop, never inside
+    // get() or a socket's error signal.
     using Answer = std::function<void(int status, const QByteArray &body)>;
 
     explicit KeepAliveClient(const QUrl &server, QObject *parent = nullptr);
@@ -31,7 +32,6 @@ public:
 private:
     void readAnswer();
     void fail();
-    void answer(int status, const QByteArray &body);
 
     QUrl m_server;
     QTcpSocket m_socket;
