@@ -22,6 +22,11 @@ KeepAliveClient::KeepAliveClient(const QUrl &server, QObject *parent)
 void KeepAliveClient::get(const QByteArray &pathAndQuery, const QByteArray &authorization,
                           Answer answer)
 {
+    // A socket the server closed is reset before the request is taken on: abort() may
+    // signal its disconnection, which fails the request in hand.
+    const bool reconnect = m_socket.state() != QAbstractSocket::ConnectedState;
+    if (reconnect)
+        m_socket.abort();
     m_answer = std::move(answer);
     m_buffer.clear();
     m_headerEnd = -1;
@@ -30,10 +35,8 @@ void KeepAliveClient::get(const QByteArray &pathAndQuery, const QByteArray &auth
         fail();
         return;
     }
-    if (m_socket.state() != QAbstractSocket::ConnectedState) {
-        m_socket.abort();
+    if (reconnect)
         m_socket.connectToHost(m_server.host(), quint16(m_server.port(80)));
-    }
     // Written before the connection is up, it goes out once it is.
     m_socket.write("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + m_server.host().toLatin1() + ':'
                    + QByteArray::number(m_server.port(80)) + "\r\nAuthorization: " + authorization
