@@ -171,6 +171,30 @@ void sendChat(WsClient &ws, qint64 receiverId, const QString &content, const QSt
                   {u"client_id"_s, clientId}});
 }
 
+// On a sending socket, each of its messages comes back only after its ack (docs/protocol.md):
+// the problems found, or an empty list.
+QStringList echoesBeforeAcks(const WsClient &ws)
+{
+    QStringList problems;
+    QSet<QString> ackedClientIds;
+    const QList<QJsonObject> log = ws.log();
+    for (qsizetype i = 0; i < log.size(); ++i) {
+        const QString type = log.at(i).value(u"type").toString();
+        const QJsonObject p = log.at(i).value(u"payload").toObject();
+        const QString clientId = p.value(u"client_id").toString();
+        if (type == u"ack")
+            ackedClientIds.insert(clientId);
+        else if (type == u"chat_message" && !ackedClientIds.contains(clientId)
+                 && !ackFor(ws, clientId).isEmpty())
+            problems << u"frame %1: message %2 (%3) before its ack"_s.arg(i)
+                                .arg(p.value(u"id").toInteger())
+                                .arg(clientId);
+    }
+    if (problems.size() > 20)
+        problems = problems.mid(0, 20) << u"..."_s;
+    return problems;
+}
+
 // Checks a stream of chat_message payloads a receiver got against what was sent:
 // `expected` maps each sender's client ids, in sending order, to the ids their acks gave.
 // Returns the problems found (empty: every message exactly once, in sending order per
@@ -703,6 +727,10 @@ private slots:
         QVERIFY2(onB.isEmpty(), qPrintable(u"bob's socket on node B: "_s + onB.join(u"\n"_s)));
         const QStringList onA = checkStream(chatMessages(*bobA), sentBySender, acked);
         QVERIFY2(onA.isEmpty(), qPrintable(u"bob's socket on node A: "_s + onA.join(u"\n"_s)));
+        for (WsClient *ws : {aliceA.get(), carolB.get()}) {
+            const QStringList early = echoesBeforeAcks(*ws);
+            QVERIFY2(early.isEmpty(), qPrintable(early.join(u"\n"_s)));
+        }
         QCOMPARE(chatMessages(*bobB).size(), 2 * perSender);
         QCOMPARE(chatMessages(*bobA).size(), 2 * perSender);
 
@@ -770,7 +798,8 @@ private slots:
         QTest::qWait(1500);
         QStringList problems;
         for (const auto &[name, ws] : sockets) {
-            const QStringList p = checkStream(chatMessages(*ws), sentBySender, acked);
+            const QStringList p = checkStream(chatMessages(*ws), sentBySender, acked)
+                    + echoesBeforeAcks(*ws);
             if (!p.isEmpty())
                 problems << name + u":\n  "_s + p.join(u"\n  "_s);
             else if (chatMessages(*ws).size() != 2 * perSender)

@@ -16,10 +16,13 @@ struct Event
         CloseUser,    // close every connection of `userIds`
     };
     Kind kind = Kind::Frame;
-    QList<qint64> userIds;
-    QString frame;        // one JSON object, as the text frame it will be sent as
-    qint64 messageId = 0; // for chat_message frames: lets a resuming connection skip duplicates
-    quint64 skipConnection = 0; // the connection the event came from, which already knows
+    QList<qint64> userIds; // for a chat message: its sender, then its receiver
+    QString frame;         // one JSON object, as the text frame it will be sent as
+    qint64 messageId = 0;  // for chat_message frames: lets a resuming connection skip duplicates
+    // The connection a chat message came from. On one node it already has the message (sent
+    // after its ack), so the hub skips it; in a cluster the bus brings it there too, in
+    // commit order with the other nodes' messages (Connection::waitsForAck).
+    quint64 originConnection = 0;
     QString sessionId;
     // Set on user_status events: every node keeps its view of who is online from them.
     qint64 presenceUserId = 0;

@@ -18,6 +18,9 @@ class EventBus : public QObject
 public:
     using QObject::QObject;
     virtual void publish(const Event &event) = 0;
+    // True for a cluster bus: events come from every node, and a chat message's event
+    // reaches its sending connection too (see Event::originConnection).
+    virtual bool spansNodes() const { return false; }
 
 signals:
     // Emitted on the thread that owns the bus for every event published on any node,

@@ -22,8 +22,8 @@ QJsonObject toObject(const Event &e, bool withFrame)
     if (e.messageId)
         o.insert(u"m"_s, e.messageId);
     // Connection ids use all 64 bits: a JSON number would round them.
-    if (e.skipConnection)
-        o.insert(u"s"_s, QString::number(e.skipConnection));
+    if (e.originConnection)
+        o.insert(u"s"_s, QString::number(e.originConnection));
     if (!e.sessionId.isEmpty())
         o.insert(u"sid"_s, e.sessionId);
     if (e.presenceUserId) {
@@ -82,7 +82,7 @@ std::optional<QList<Event>> decode(const QByteArray &payload)
             e.userIds.append(u.toInteger());
         e.frame = o.value(u"f").toString();
         e.messageId = o.value(u"m").toInteger();
-        e.skipConnection = o.value(u"s").toString().toULongLong();
+        e.originConnection = o.value(u"s").toString().toULongLong();
         e.sessionId = o.value(u"sid").toString();
         e.presenceUserId = o.value(u"pu").toInteger();
         e.presenceOnline = o.value(u"po").toBool();

@@ -40,6 +40,7 @@ public:
     bool start(QString *error);
     // Any thread; events from one thread reach the NATS server in the order published.
     void publish(const Event &event) override;
+    bool spansNodes() const override { return true; }
     // For the store's writer thread (a CommitPublisher): publishes a committed batch's
     // message events and waits (at most a second) until the NATS server has them.
     void publishCommitted(const QList<Event> &events);

@@ -24,6 +24,7 @@ public:
     // Connects and starts listening; blocking, for start-up.
     bool start(QString *error);
     void publish(const Event &event) override;
+    bool spansNodes() const override { return true; }
     // listenerReset(): the listening connection broke and was made again; notifications
     // sent meanwhile are lost.
 

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <deque>
 
 using namespace Qt::StringLiterals;
 
@@ -24,9 +25,18 @@ namespace fastchat::server {
 
 namespace {
 constexpr size_t maxTrackedLiveIds = 4096;
-// Own messages remembered against a second delivery by the bus (see m_sentAhead).
-constexpr size_t maxSentAhead = 256;
+// Events that wait for an ack (waitsForAck()). The answer comes right after
+// the commit, so these bounds are reached only when it never comes.
+constexpr size_t maxAwaitingAck = 8192;
+constexpr int maxAckWaitMs = 5000;
+quint64 lastAckWaitSerial = 0; // the network thread's
 } // namespace
+
+struct Connection::AckWait
+{
+    std::deque<Event> events;
+    quint64 serial = ++lastAckWaitSerial; // names this wait to its timeout
+};
 
 std::shared_ptr<Connection> Connection::open(std::unique_ptr<QWebSocket> socket,
                                              QPointer<QTcpSocket> transport, quint64 id,
@@ -181,6 +191,23 @@ void Connection::send(FrameType type, const QJsonObject &payload)
 
 void Connection::deliver(const Event &event)
 {
+    if (m_ackWait || waitsForAck(event))
+        hold(event);
+    else
+        deliverNow(event);
+}
+
+bool Connection::waitsForAck(const Event &event) const
+{
+    if (!event.messageId || event.messageId <= m_highestAcked || m_messagesInFlight == 0)
+        return false;
+    if (event.originConnection)
+        return event.originConnection == m_id;
+    return !event.userIds.isEmpty() && event.userIds.first() == m_userId; // the sender
+}
+
+void Connection::deliverNow(const Event &event)
+{
     if (m_resume) {
         m_resume->held.append({event.messageId, event.frame});
         return;
@@ -188,50 +215,63 @@ void Connection::deliver(const Event &event)
     if (event.messageId) {
         if (event.messageId <= m_highestSent)
             return;
-        const bool sentAlready = m_sentAhead
-                && std::binary_search(m_sentAhead->cbegin(), m_sentAhead->cend(), event.messageId);
         m_highestSent = event.messageId;
-        if (m_sentAhead) {
-            m_sentAhead->erase(
-                    m_sentAhead->begin(),
-                    std::upper_bound(m_sentAhead->begin(), m_sentAhead->end(), m_highestSent));
-            if (m_sentAhead->empty())
-                m_sentAhead.reset();
-        }
-        if (sentAlready)
-            return;
         trackLive(event.messageId);
     }
     sendText(event.frame);
 }
 
-void Connection::deliverOwn(const Event &event)
+void Connection::hold(const Event &event)
 {
-    if (m_resume || !event.messageId) {
-        deliver(event);
+    if (!m_ackWait) {
+        m_ackWait = std::make_unique<AckWait>();
+        // The socket is the timer's context: it goes with this connection.
+        QTimer::singleShot(maxAckWaitMs, m_socket.get(), [this, serial = m_ackWait->serial] {
+            if (m_ackWait && m_ackWait->serial == serial) {
+                qCWarning(lcWs) << "connection" << m_id << "had no answer for its message in"
+                                << maxAckWaitMs << "ms; sending what waited for it";
+                releaseHeld();
+            }
+        });
+    }
+    m_ackWait->events.push_back(event);
+    if (m_ackWait->events.size() > maxAwaitingAck)
+        releaseHeld();
+}
+
+void Connection::messageAnswered(qint64 ackedMessageId)
+{
+    m_messagesInFlight = std::max(0, m_messagesInFlight - 1);
+    m_highestAcked = std::max(m_highestAcked, ackedMessageId);
+    if (!m_ackWait)
         return;
+    std::deque<Event> &events = m_ackWait->events;
+    while (!events.empty() && !waitsForAck(events.front())) {
+        const Event next = std::move(events.front());
+        events.pop_front();
+        deliverNow(next);
     }
-    if (event.messageId > m_highestSent) {
-        if (!m_sentAhead)
-            m_sentAhead = std::make_unique<std::vector<qint64>>();
-        m_sentAhead->insert(
-                std::upper_bound(m_sentAhead->begin(), m_sentAhead->end(), event.messageId),
-                event.messageId);
-        // Only the bus's messages to this socket prune it; a user whose peer never answers
-        // would grow it without end.
-        if (m_sentAhead->size() > maxSentAhead)
-            m_sentAhead->erase(m_sentAhead->begin());
+    if (events.empty())
+        m_ackWait.reset();
+}
+
+void Connection::releaseHeld()
+{
+    const std::unique_ptr<AckWait> wait = std::move(m_ackWait);
+    if (!wait)
+        return;
+    for (const Event &e : wait->events) {
+        // Should their ack come after all, nothing waits for it.
+        if (waitsForAck(e))
+            m_highestAcked = std::max(m_highestAcked, e.messageId);
+        deliverNow(e);
     }
-    trackLive(event.messageId);
-    sendText(event.frame);
 }
 
 void Connection::trackLive(qint64 messageId)
 {
-    // In order, but for a cluster's own messages (deliverOwn()): the insert keeps it sorted.
     if (m_trackLive && m_liveIds.size() < maxTrackedLiveIds)
-        m_liveIds.insert(std::upper_bound(m_liveIds.begin(), m_liveIds.end(), messageId),
-                         messageId);
+        m_liveIds.push_back(messageId); // in order: see m_highestSent
 }
 
 bool Connection::takeMessageToken(int perSecond)

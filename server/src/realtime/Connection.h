@@ -65,14 +65,14 @@ public:
     void send(FrameType type, const QJsonObject &payload);
     // A frame already encoded (sent now, even during a resume).
     void sendFrame(const QString &frame) { sendText(frame); }
-    // A live event from the hub (held back while a resume is running).
+    // A live event from the hub (held back while a resume is running, and in a cluster
+    // while a message of this socket's waits for its ack: see waitsForAck()).
     void deliver(const Event &event);
-    // In a cluster: this socket's own message, right after its ack, out of id order. The bus
-    // does not bring it here (the event skips its sending connection), and the messages of
-    // other nodes around it still come through deliver(): this one neither raises the
-    // highest id sent past them (they would be dropped as seen) nor is dropped because one
-    // with a higher id came first.
-    void deliverOwn(const Event &event);
+    // A chat message from this socket went to the store, and the store answered it (with
+    // the stored id of what was acked, or 0 for an error). In a cluster, events held for
+    // that ack go out now.
+    void messageSubmitted() { ++m_messagesInFlight; }
+    void messageAnswered(qint64 ackedMessageId);
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Frees the TCP socket's empty read and write buffers (see SocketBuffers.h); the hub
     // calls it now and then, as a socket that was busy may since have gone idle.
@@ -91,6 +91,20 @@ private:
     void received(const QString &text);
     void sendText(const QString &frame);
     void onDisconnected();
+    // A cluster's bus brings the messages of this socket in commit order with everyone
+    // else's, and it can be quicker than the store's answer: a NOTIFY reaches the listener
+    // as the commit ends, NATS loops a message back before the publish's flush returns. A
+    // client gets the ack before the message, so such an event, and every event after it,
+    // waits (m_ackWait) while it may be this socket's and its ack is not out. The bus names
+    // the socket a message came from; one it read from the database (NATS filling a gap)
+    // may be ours if it is our user's and we have messages without answer.
+    bool waitsForAck(const Event &event) const;
+    // deliver() without the wait for an ack.
+    void deliverNow(const Event &event);
+    void hold(const Event &event);
+    // Sends whatever waits for an ack. For an ack that never comes: a write can fail and
+    // have committed all the same (the database connection broke during COMMIT).
+    void releaseHeld();
     // Remembers a message id sent live, for a resume that may come (m_liveIds).
     void trackLive(qint64 messageId);
 
@@ -119,22 +133,23 @@ private:
     };
     std::unique_ptr<ResumeState> m_resume; // set while a resume runs
     // Message ids sent live before the first resume finished: a resume must not send them
-    // again. Ascending, for a binary search (live ids only go up, see m_highestSent, but a
-    // cluster's own messages come out of turn and are inserted in place). Bounded: a client that
-    // resumes does so right after it connects, and one that never does stops being tracked after
-    // maxTrackedLiveIds.
+    // again. Ascending, for a binary search (live ids only go up, see m_highestSent).
+    // Bounded: a client that resumes does so right after it connects, and one that never
+    // does stops being tracked after maxTrackedLiveIds.
     std::vector<qint64> m_liveIds;
     // The highest message id sent on this socket, live or resumed. A node delivers live
     // messages in id order, so a live one at or below it was sent already: by a resume,
     // before a cluster bus (NATS) delivered it late from the database.
     qint64 m_highestSent = 0;
-    // Own messages sent by deliverOwn() above m_highestSent, ascending, so that a bus that
-    // brings one again (NATS's catch-up from the database) does not send it twice; dropped
-    // as m_highestSent passes them. Allocated only while there are any.
-    std::unique_ptr<std::vector<qint64>> m_sentAhead;
+    // The highest id of this socket's messages whose ack is out, and the events that wait
+    // for an ack (see waitsForAck()), allocated only while there are any.
+    qint64 m_highestAcked = 0;
+    struct AckWait;
+    std::unique_ptr<AckWait> m_ackWait;
     bool m_open = true;
     bool m_closing = false;
     bool m_trackLive = true;
+    int m_messagesInFlight = 0; // chat messages submitted and not yet answered
 };
 
 } // namespace fastchat::server

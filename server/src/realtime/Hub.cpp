@@ -77,6 +77,8 @@ void Hub::publish(const Event &event)
 
 void Hub::deliverLocal(const Event &event)
 {
+    // On one node the sending connection got its message with its ack (FrameHandler).
+    const bool clustered = event.originConnection && m_bus.spansNodes();
     for (qint64 userId : event.userIds) {
         const auto it = m_byUser.constFind(userId);
         if (it == m_byUser.constEnd())
@@ -86,10 +88,12 @@ void Hub::deliverLocal(const Event &event)
         for (const auto &c : connections) {
             switch (event.kind) {
             case Event::Kind::Frame:
-                if (c->id() != event.skipConnection) {
+                if (c->id() != event.originConnection) {
                     c->deliver(event);
                     if (event.messageId)
                         ++m_metrics.messagesDelivered;
+                } else if (clustered) {
+                    c->deliver(event); // after its ack (Connection::waitsForAck)
                 }
                 break;
             case Event::Kind::CloseSession:

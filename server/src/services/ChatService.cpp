@@ -52,7 +52,7 @@ void ChatService::send(qint64 senderId, const NewMessage &draft, quint64 fromCon
                                      event.userIds = {m.senderId, m.receiverId};
                                      event.frame = result->frame;
                                      event.messageId = m.id;
-                                     event.skipConnection = fromConnection;
+                                     event.originConnection = fromConnection;
                                      m_hub.publish(event);
                                  }
                                  if (result->newConversation)

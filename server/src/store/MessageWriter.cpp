@@ -370,7 +370,7 @@ QList<Event> MessageWriter::eventsOf(const std::vector<PendingMessage> &batch,
         e.userIds = {m.senderId, m.receiverId};
         e.frame = results[i]->frame;
         e.messageId = m.id;
-        e.skipConnection = batch[i].fromConnection;
+        e.originConnection = batch[i].fromConnection;
         events.append(std::move(e));
     }
     return events;
