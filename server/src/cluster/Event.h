@@ -19,10 +19,13 @@ struct Event
     QList<qint64> userIds; // for a chat message: its sender, then its receiver
     QString frame;         // one JSON object, as the text frame it will be sent as
     qint64 messageId = 0;  // for chat_message frames: lets a resuming connection skip duplicates
-    // The connection a chat message came from. On one node it already has the message (sent
-    // after its ack), so the hub skips it; in a cluster the bus brings it there too, in
-    // commit order with the other nodes' messages (Connection::waitsForAck).
+    // The connection a chat message came from. On one node the hub skips it (FrameHandler
+    // sends it the message right after its ack); in a cluster the bus brings it there too,
+    // in commit order with the other nodes' messages (Connection::waitsForAck).
     quint64 originConnection = 0;
+    // Not sent between nodes: a message the NATS bus read back from the database, which
+    // does not know the connection it came from.
+    bool originUnknown = false;
     QString sessionId;
     // Set on user_status events: every node keeps its view of who is online from them.
     qint64 presenceUserId = 0;

@@ -157,6 +157,7 @@ private:
                 e.userIds = {m.senderId, m.receiverId};
                 e.frame = QString::fromUtf8(m.toChatMessageFrame());
                 e.messageId = m.id;
+                e.originUnknown = true;
                 out.append(std::move(e));
                 m_last = m.id;
             }

@@ -25,17 +25,17 @@ namespace fastchat::server {
 
 namespace {
 constexpr size_t maxTrackedLiveIds = 4096;
-// Events that wait for an ack (waitsForAck()). The answer comes right after
-// the commit, so these bounds are reached only when it never comes.
+// Events that wait for an ack (waitsForAck()). The answer comes right after the commit,
+// so these bounds are reached only when it never comes (a store that stopped).
 constexpr size_t maxAwaitingAck = 8192;
-constexpr int maxAckWaitMs = 5000;
-quint64 lastAckWaitSerial = 0; // the network thread's
+constexpr auto maxAckWait = std::chrono::seconds(5);
 } // namespace
 
 struct Connection::AckWait
 {
     std::deque<Event> events;
-    quint64 serial = ++lastAckWaitSerial; // names this wait to its timeout
+    // When the event in front began to wait.
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
 };
 
 std::shared_ptr<Connection> Connection::open(std::unique_ptr<QWebSocket> socket,
@@ -201,9 +201,9 @@ bool Connection::waitsForAck(const Event &event) const
 {
     if (!event.messageId || event.messageId <= m_highestAcked || m_messagesInFlight == 0)
         return false;
-    if (event.originConnection)
-        return event.originConnection == m_id;
-    return !event.userIds.isEmpty() && event.userIds.first() == m_userId; // the sender
+    if (event.originUnknown)
+        return !event.userIds.isEmpty() && event.userIds.first() == m_userId; // the sender
+    return event.originConnection == m_id;
 }
 
 void Connection::deliverNow(const Event &event)
@@ -223,17 +223,15 @@ void Connection::deliverNow(const Event &event)
 
 void Connection::hold(const Event &event)
 {
-    if (!m_ackWait) {
-        m_ackWait = std::make_unique<AckWait>();
-        // The socket is the timer's context: it goes with this connection.
-        QTimer::singleShot(maxAckWaitMs, m_socket.get(), [this, serial = m_ackWait->serial] {
-            if (m_ackWait && m_ackWait->serial == serial) {
-                qCWarning(lcWs) << "connection" << m_id << "had no answer for its message in"
-                                << maxAckWaitMs << "ms; sending what waited for it";
-                releaseHeld();
-            }
-        });
+    if (m_ackWait && std::chrono::steady_clock::now() - m_ackWait->since > maxAckWait) {
+        releaseOverdueWait();
+        if (!waitsForAck(event)) {
+            deliverNow(event);
+            return;
+        }
     }
+    if (!m_ackWait)
+        m_ackWait = std::make_unique<AckWait>();
     m_ackWait->events.push_back(event);
     if (m_ackWait->events.size() > maxAwaitingAck)
         releaseHeld();
@@ -246,6 +244,8 @@ void Connection::messageAnswered(qint64 ackedMessageId)
     if (!m_ackWait)
         return;
     std::deque<Event> &events = m_ackWait->events;
+    if (waitsForAck(events.front()))
+        return;
     while (!events.empty() && !waitsForAck(events.front())) {
         const Event next = std::move(events.front());
         events.pop_front();
@@ -253,6 +253,18 @@ void Connection::messageAnswered(qint64 ackedMessageId)
     }
     if (events.empty())
         m_ackWait.reset();
+    else
+        m_ackWait->since = std::chrono::steady_clock::now(); // a new event in front
+}
+
+void Connection::releaseOverdueWait()
+{
+    if (!m_ackWait || std::chrono::steady_clock::now() - m_ackWait->since <= maxAckWait)
+        return;
+    qCWarning(lcWs) << "connection" << m_id << "had no answer for its message in"
+                    << maxAckWait.count() << "s; sending the" << m_ackWait->events.size()
+                    << "events that waited for it";
+    releaseHeld();
 }
 
 void Connection::releaseHeld()

@@ -73,6 +73,9 @@ public:
     // that ack go out now.
     void messageSubmitted() { ++m_messagesInFlight; }
     void messageAnswered(qint64 ackedMessageId);
+    // Sends what waited for an answer for more than 5 s (the hub's sweep calls it; an answer
+    // comes right after the commit, so this happens only to a store that stopped).
+    void releaseOverdueWait();
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Frees the TCP socket's empty read and write buffers (see SocketBuffers.h); the hub
     // calls it now and then, as a socket that was busy may since have gone idle.
@@ -96,14 +99,13 @@ private:
     // as the commit ends, NATS loops a message back before the publish's flush returns. A
     // client gets the ack before the message, so such an event, and every event after it,
     // waits (m_ackWait) while it may be this socket's and its ack is not out. The bus names
-    // the socket a message came from; one it read from the database (NATS filling a gap)
-    // may be ours if it is our user's and we have messages without answer.
+    // the socket a message came from; one read from the database (NATS filling a gap) may be
+    // ours if it is our user's and this socket has messages without an answer.
     bool waitsForAck(const Event &event) const;
     // deliver() without the wait for an ack.
     void deliverNow(const Event &event);
     void hold(const Event &event);
-    // Sends whatever waits for an ack. For an ack that never comes: a write can fail and
-    // have committed all the same (the database connection broke during COMMIT).
+    // Sends whatever waits for an ack, for an answer that does not come.
     void releaseHeld();
     // Remembers a message id sent live, for a resume that may come (m_liveIds).
     void trackLive(qint64 messageId);

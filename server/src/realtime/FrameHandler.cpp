@@ -94,31 +94,35 @@ void FrameHandler::handle(Connection *connection, const QString &text)
         const QString clientId = draft->clientId;
         QElapsedTimer received;
         received.start();
-        m_chat.send(
-                connection->userId(), draft.value(), connection->id(),
-                [this, weakOrigin, clientId, received](Result<StoredMessage> result) {
-                    if (result && !result->duplicate)
-                        m_metrics.deliveryLatency.observe(double(received.nsecsElapsed()) / 1e9);
-                    const auto origin = weakOrigin.lock();
-                    if (!origin)
-                        return; // the client will resume and re-send with its client_id
-                    if (!result) {
-                        sendError(origin.get(), errorCode(result.error()), result.error().message,
-                                  clientId);
-                        origin->messageAnswered(0);
-                        return;
-                    }
-                    const Message &m = result->message;
-                    ++m_metrics.acks;
-                    origin->sendFrame(QString::fromUtf8(
-                            Ack{clientId, m.id, m.conversationId, m.timestamp}.toFrame()));
-                    // The sending socket gets the stored message too (the seed echoed
-                    // it); a client that knows acks can match it by client_id. In a cluster
-                    // the bus brings it, in commit order with the other nodes' messages.
-                    if (!result->duplicate && !m_store.publishesMessageEvents())
-                        origin->deliver(Event{Event::Kind::Frame, {}, result->frame, m.id, 0, {}});
-                    origin->messageAnswered(m.id);
-                });
+        m_chat.send(connection->userId(), draft.value(), connection->id(),
+                    [this, weakOrigin, clientId, received](Result<StoredMessage> result) {
+                        if (result && !result->duplicate)
+                            m_metrics.deliveryLatency.observe(double(received.nsecsElapsed())
+                                                              / 1e9);
+                        const auto origin = weakOrigin.lock();
+                        if (!origin)
+                            return; // the client will resume and re-send with its client_id
+                        if (!result) {
+                            sendError(origin.get(), errorCode(result.error()),
+                                      result.error().message, clientId);
+                            origin->messageAnswered(0);
+                            return;
+                        }
+                        const Message &m = result->message;
+                        ++m_metrics.acks;
+                        origin->sendFrame(QString::fromUtf8(
+                                Ack{clientId, m.id, m.conversationId, m.timestamp}.toFrame()));
+                        // The sending socket gets the stored message too (the seed echoed
+                        // it); a client that knows acks can match it by client_id. In a cluster
+                        // the bus brings it, in commit order with the other nodes' messages.
+                        if (!result->duplicate && !m_store.publishesMessageEvents()) {
+                            Event echo;
+                            echo.frame = result->frame;
+                            echo.messageId = m.id;
+                            origin->deliver(echo);
+                        }
+                        origin->messageAnswered(m.id);
+                    });
         return;
     }
     case FrameType::TypingStatus: {

@@ -29,8 +29,10 @@ Hub::Hub(EventBus &bus, Metrics &metrics, QObject *parent)
 void Hub::releaseIdleBuffers()
 {
     for (const auto &list : std::as_const(m_byUser)) {
-        for (const auto &c : list)
+        for (const auto &c : list) {
             c->releaseIdleBuffers();
+            c->releaseOverdueWait();
+        }
     }
 }
 

@@ -48,7 +48,8 @@ signals:
     void userOffline(qint64 userId);
 
 private:
-    // Sockets that were busy and went idle give back their empty buffers (SocketBuffers.h);
+    // Sockets that were busy and went idle give back their empty buffers (SocketBuffers.h),
+    // and events that waited too long for an ack go out (Connection::releaseOverdueWait);
     // one timer for all connections rather than one per connection.
     static constexpr int bufferSweepMs = 30000;
     void releaseIdleBuffers();

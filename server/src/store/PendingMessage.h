@@ -24,7 +24,7 @@ struct PendingMessage
 {
     qint64 senderId = 0;
     NewMessage draft;
-    quint64 fromConnection = 0; // the sending socket (0: REST), which gets an ack instead
+    quint64 fromConnection = 0; // the sending socket (0: REST), which gets the ack first
     // Called on the Store's thread after the commit (or the failure).
     std::function<void(Result<StoredMessage>)> done;
 };
