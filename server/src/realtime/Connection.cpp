@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -241,6 +242,8 @@ void Connection::messageAnswered(qint64 ackedMessageId)
 {
     m_messagesInFlight = std::max(0, m_messagesInFlight - 1);
     m_highestAcked = std::max(m_highestAcked, ackedMessageId);
+    if (m_resume && m_resume->afterAnswer)
+        std::exchange(m_resume->afterAnswer, {})(); // it asks again if it still has to wait
     if (!m_ackWait)
         return;
     std::deque<Event> &events = m_ackWait->events;
@@ -321,6 +324,17 @@ void Connection::sendResumed(qint64 messageId, const QString &frame)
     }
     m_highestSent = std::max(m_highestSent, messageId);
     sendText(frame);
+}
+
+bool Connection::resumeWaitsForAck(qint64 senderId, qint64 messageId) const
+{
+    return m_resume && senderId == m_userId && messageId > m_highestAcked && m_messagesInFlight > 0;
+}
+
+void Connection::resumeAfterAnswer(std::function<void()> readOn)
+{
+    if (m_resume)
+        m_resume->afterAnswer = std::move(readOn);
 }
 
 void Connection::endResume(qint64 lastMessageId)

@@ -14,6 +14,7 @@
 #include <fastchat/FrameType.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -87,6 +88,11 @@ public:
     bool isResuming() const { return bool(m_resume); }
     void beginResume();
     void sendResumed(qint64 messageId, const QString &frame);
+    // True when a message a resume read (from `senderId`) may be one of this socket's whose
+    // ack is not out yet: a resume reads what is committed, and the store's answer may still
+    // be on its way. The resume then waits: `readOn` runs at the next answer.
+    bool resumeWaitsForAck(qint64 senderId, qint64 messageId) const;
+    void resumeAfterAnswer(std::function<void()> readOn);
     void endResume(qint64 lastMessageId);
 
 private:
@@ -132,6 +138,7 @@ private:
         int resumedCount = 0;
         QList<QPair<qint64, QString>> held; // (message id or 0, frame)
         QSet<qint64> resumedIds;
+        std::function<void()> afterAnswer; // see resumeWaitsForAck()
     };
     std::unique_ptr<ResumeState> m_resume; // set while a resume runs
     // Message ids sent live before the first resume finished: a resume must not send them

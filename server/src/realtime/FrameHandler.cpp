@@ -238,6 +238,14 @@ void FrameHandler::resumePage(Connection *connection, qint64 afterId)
                 }
                 qint64 last = afterId;
                 for (const Message &m : page.value()) {
+                    // Committed, and maybe this socket's own with its ack still to come.
+                    if (target->resumeWaitsForAck(m.senderId, m.id)) {
+                        target->resumeAfterAnswer([this, weakTarget, last] {
+                            if (const auto t = weakTarget.lock(); t && t->isOpen())
+                                resumePage(t.get(), last);
+                        });
+                        return;
+                    }
                     target->sendResumed(m.id, ChatService::chatMessageFrame(m));
                     last = m.id;
                 }
