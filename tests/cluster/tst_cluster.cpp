@@ -727,9 +727,22 @@ private slots:
         QVERIFY2(onB.isEmpty(), qPrintable(u"bob's socket on node B: "_s + onB.join(u"\n"_s)));
         const QStringList onA = checkStream(chatMessages(*bobA), sentBySender, acked);
         QVERIFY2(onA.isEmpty(), qPrintable(u"bob's socket on node A: "_s + onA.join(u"\n"_s)));
-        for (WsClient *ws : {aliceA.get(), carolB.get()}) {
-            const QStringList early = echoesBeforeAcks(*ws);
-            QVERIFY2(early.isEmpty(), qPrintable(early.join(u"\n"_s)));
+        // Each sending socket gets its own 200 back, after their acks, in order, once.
+        for (const TestUser *sender : {&alice, &carol}) {
+            WsClient &ws = sender == &alice ? *aliceA : *carolB;
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                    chatMessages(ws).size() >= perSender,
+                    qPrintable(u"%1's sending socket received %2 of %3"_s.arg(sender->username)
+                                       .arg(chatMessages(ws).size())
+                                       .arg(perSender)),
+                    60000);
+            const QStringList own = checkStream(chatMessages(ws),
+                                                {{sender->id, sentBySender.value(sender->id)}},
+                                                acked)
+                    + echoesBeforeAcks(ws);
+            QVERIFY2(own.isEmpty(),
+                     qPrintable(sender->username + u"'s sending socket: "_s + own.join(u"\n"_s)));
+            QCOMPARE(chatMessages(ws).size(), perSender);
         }
         QCOMPARE(chatMessages(*bobB).size(), 2 * perSender);
         QCOMPARE(chatMessages(*bobA).size(), 2 * perSender);

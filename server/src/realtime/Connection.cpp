@@ -27,7 +27,7 @@ namespace fastchat::server {
 namespace {
 constexpr size_t maxTrackedLiveIds = 4096;
 // Events that wait for an ack (waitsForAck()). The answer comes right after the commit,
-// so these bounds are reached only when it never comes (a store that stopped).
+// so these bounds are reached only by a store far behind, or one that stopped.
 constexpr size_t maxAwaitingAck = 8192;
 constexpr auto maxAckWait = std::chrono::seconds(5);
 } // namespace

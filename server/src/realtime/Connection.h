@@ -74,8 +74,9 @@ public:
     // that ack go out now.
     void messageSubmitted() { ++m_messagesInFlight; }
     void messageAnswered(qint64 ackedMessageId);
-    // Sends what waited for an answer for more than 5 s (the hub's sweep calls it; an answer
-    // comes right after the commit, so this happens only to a store that stopped).
+    // Sends what waited for an answer for more than 5 s (at the next event, or the hub's
+    // 30-s sweep calls it). An answer comes right after the commit, but one that waits for
+    // a message read back from the database (NATS) may wait behind a long write queue.
     void releaseOverdueWait();
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Frees the TCP socket's empty read and write buffers (see SocketBuffers.h); the hub

@@ -28,7 +28,10 @@ Hub::Hub(EventBus &bus, Metrics &metrics, QObject *parent)
 
 void Hub::releaseIdleBuffers()
 {
-    for (const auto &list : std::as_const(m_byUser)) {
+    // A copy (implicitly shared: free unless a connection goes meanwhile): releasing an
+    // overdue wait sends, and a send can close a connection and remove it at once.
+    const auto byUser = m_byUser;
+    for (const auto &list : byUser) {
         for (const auto &c : list) {
             c->releaseIdleBuffers();
             c->releaseOverdueWait();
